@@ -334,10 +334,6 @@ type Campaign struct {
 	TreatmentName               string                       `json:"TreatmentName,omitempty"`
 	Version                     int                          `json:"Version"`
 	Priority                    int                          `json:"Priority,omitempty"`
-
-	// Deleted marks a tombstone version kept so that campaign versions stay
-	// readable; deleted campaigns are never listed or delivered.
-	Deleted bool `json:"-"`
 }
 
 // CampaignRequest is WriteCampaignRequest.

@@ -1,0 +1,105 @@
+// Command inappd is a self-hosted in-app messaging server, wire compatible
+// with Amazon Pinpoint's in-app channel.
+//
+//	inappd serve [--addr 127.0.0.1:8080] [--data ./inappd-data]
+//	inappd version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	inapp "github.com/inappd/inappd"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "inappd:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		m := NewMain()
+		m.Stdout = stdout
+		if err := m.ParseFlags(args[1:], os.Getenv); err != nil {
+			return err
+		}
+		var level slog.Level
+		if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
+			return fmt.Errorf("--log-level: %w", err)
+		}
+		m.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+		if err := m.Run(ctx); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		m.Logger.Info("shutting down")
+		return m.Close()
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "inappd", inapp.Version)
+		return nil
+	case "help", "--help", "-h":
+		usage(stdout)
+		return nil
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `inappd: self-hosted in-app messaging, wire compatible with Amazon Pinpoint.
+
+Commands:
+  serve     run the server (inappd serve --help lists its flags)
+  version   print the version
+`)
+}
+
+// ParseFlags reads the serve flags; every flag can also be set with an
+// INAPPD_* environment variable (--addr ↔ INAPPD_ADDR), flags winning.
+func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
+	fs := flag.NewFlagSet("inappd serve", flag.ContinueOnError)
+	fs.StringVar(&m.Config.Addr, "addr", "127.0.0.1:8080", "address to listen on (INAPPD_ADDR)")
+	fs.StringVar(&m.Config.DataDir, "data", "./inappd-data", "directory of the embedded database and the generated root key (INAPPD_DATA)")
+	cors := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API, or * (INAPPD_CORS_ORIGINS)")
+	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error (INAPPD_LOG_LEVEL)")
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "INAPPD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(env); v != "" {
+			f.Value.Set(v)
+		}
+	})
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cors != "" {
+		for _, o := range strings.Split(*cors, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				m.Config.CORSOrigins = append(m.Config.CORSOrigins, o)
+			}
+		}
+	}
+	m.Config.RootAccessKeyID = getenv("INAPPD_ROOT_ACCESS_KEY_ID")
+	m.Config.RootSecretAccessKey = getenv("INAPPD_ROOT_SECRET_ACCESS_KEY")
+	if (m.Config.RootAccessKeyID == "") != (m.Config.RootSecretAccessKey == "") {
+		return errors.New("set both INAPPD_ROOT_ACCESS_KEY_ID and INAPPD_ROOT_SECRET_ACCESS_KEY, or neither")
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
+	inapp "github.com/inappd/inappd"
+)
+
+// strict is set by .ci/run (INAPPD_TEST_STRICT=1): a test that would skip
+// for want of an outside client or service fails instead.
+var strict = os.Getenv("INAPPD_TEST_STRICT") == "1"
+
+// skipf skips the test, or fails it in strict mode.
+func skipf(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if strict {
+		t.Fatalf("strict mode: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// startServer runs the real server, as `inappd serve` does, on a loopback
+// port with a fresh data directory, and stops it when the test ends.
+func startServer(t testing.TB) *Main {
+	t.Helper()
+	m := NewMain()
+	m.Config.Addr = "127.0.0.1:0"
+	m.Config.DataDir = t.TempDir()
+	m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
+	m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
+	m.Config.CORSOrigins = []string{"http://localhost:5173"}
+	m.Stdout = io.Discard
+	level := slog.LevelWarn
+	if testing.Verbose() {
+		level = slog.LevelInfo
+	}
+	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("start inappd: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("close inappd: %v", err)
+		}
+	})
+	return m
+}
+
+// client returns an aws-sdk-go-v2 Pinpoint client for the server, signing
+// with the given key (the root key when nil). Retries are off so that
+// tests see every error as the server sent it.
+func client(m *Main, key *inapp.AccessKey) *pinpoint.Client {
+	if key == nil {
+		key = m.RootKey
+	}
+	return pinpoint.New(pinpoint.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(m.URL()),
+		Credentials:  credentials.NewStaticCredentialsProvider(key.ID, key.Secret, ""),
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   http.DefaultClient,
+	})
+}
+
+

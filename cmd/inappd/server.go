@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/delivery"
+	"github.com/inappd/inappd/ingest"
+	"github.com/inappd/inappd/pinpointapi"
+	"github.com/inappd/inappd/sigv4"
+	"github.com/inappd/inappd/sqlite"
+)
+
+// Config is what an operator sets.
+type Config struct {
+	Addr                string
+	DataDir             string
+	CORSOrigins         []string
+	LogLevel            string
+	RootAccessKeyID     string
+	RootSecretAccessKey string
+}
+
+// Main wires the parts together; tests start the same Main on port 0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	Stdout io.Writer
+	Clock  inapp.Clock
+
+	// Set by Run.
+	RootKey  *inapp.AccessKey
+	Store    inapp.Store
+	listener net.Listener
+	server   *http.Server
+	events   *ingest.Writer
+}
+
+func NewMain() *Main {
+	return &Main{
+		Config: Config{Addr: "127.0.0.1:8080", DataDir: "./inappd-data"},
+		Logger: slog.Default(),
+		Stdout: os.Stdout,
+		Clock:  inapp.SystemClock{},
+	}
+}
+
+// URL is the base URL the server listens on.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Run opens the database, makes sure a root key exists, and starts serving;
+// it returns once the server accepts connections.
+func (m *Main) Run(ctx context.Context) error {
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	dbPath := filepath.Join(m.Config.DataDir, "inappd.db")
+	store, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dbPath, err)
+	}
+	m.Store = store
+	if err := m.ensureRootKey(ctx); err != nil {
+		store.Close()
+		return err
+	}
+	m.events = ingest.New(store, ingest.Options{Logger: m.Logger})
+	m.events.Start(context.WithoutCancel(ctx))
+	api := &pinpointapi.Server{
+		Store:       store,
+		Auth:        &sigv4.Verifier{Keys: store, Clock: m.Clock},
+		Delivery:    delivery.New(store, m.Clock, m.Logger),
+		Events:      m.events,
+		Clock:       m.Clock,
+		Logger:      m.Logger,
+		CORSOrigins: m.Config.CORSOrigins,
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		m.events.Close(ctx)
+		store.Close()
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.listener = ln
+	m.server = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("server stopped", "error", err)
+		}
+	}()
+	m.Logger.Info("inappd serving", "url", m.URL(), "data", m.Config.DataDir, "version", inapp.Version)
+	return nil
+}
+
+// Close stops accepting requests, lets those in flight finish, flushes the
+// event writer and closes the database.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	if m.server != nil {
+		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.events != nil {
+		errs = append(errs, m.events.Close(ctx))
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// rootKeyFile holds a generated root key, readable by its owner only.
+const rootKeyFile = "root-key.json"
+
+// ensureRootKey installs the root key: from the environment when set, else
+// the one generated on first start (stored 0600 in the data directory and
+// printed once).
+func (m *Main) ensureRootKey(ctx context.Context) error {
+	now := inapp.FormatTime(m.Clock.Now())
+	if m.Config.RootAccessKeyID != "" {
+		k := &inapp.AccessKey{ID: m.Config.RootAccessKeyID, Secret: m.Config.RootSecretAccessKey, Description: "root key from the environment", CreationDate: now}
+		return m.installRootKey(ctx, k)
+	}
+	path := filepath.Join(m.Config.DataDir, rootKeyFile)
+	if b, err := os.ReadFile(path); err == nil {
+		var k inapp.AccessKey
+		if err := json.Unmarshal(b, &k); err != nil || k.ID == "" || k.Secret == "" {
+			return fmt.Errorf("%s is damaged (%v): delete it to generate a new root key, or set INAPPD_ROOT_ACCESS_KEY_ID and INAPPD_ROOT_SECRET_ACCESS_KEY", path, err)
+		}
+		return m.installRootKey(ctx, &k)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	k := pinpointapi.NewAccessKey("", "root key generated on first start", now)
+	b, _ := json.MarshalIndent(k, "", "  ")
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("store the generated root key: %w", err)
+	}
+	if err := m.installRootKey(ctx, k); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, `
+No root credentials were given, so inappd generated a root key (shown once; also in %s):
+
+  AWS_ACCESS_KEY_ID=%s
+  AWS_SECRET_ACCESS_KEY=%s
+
+`, path, k.ID, k.Secret)
+	return nil
+}
+
+// installRootKey stores k as a root key, replacing a stored key of the same
+// ID (an operator may rotate the secret through the environment).
+func (m *Main) installRootKey(ctx context.Context, k *inapp.AccessKey) error {
+	k.AppID = ""
+	if old, err := m.Store.GetKey(ctx, k.ID); err == nil {
+		if old.Secret == k.Secret && old.AppID == "" {
+			m.RootKey = old
+			return nil
+		}
+		if err := m.Store.DeleteKey(ctx, k.ID); err != nil {
+			return err
+		}
+	} else if inapp.ErrorCode(err) != inapp.ENOTFOUND {
+		return err
+	}
+	if err := m.Store.CreateKey(ctx, k); err != nil {
+		return fmt.Errorf("store the root key: %w", err)
+	}
+	m.RootKey = k
+	return nil
+}

@@ -1,0 +1,159 @@
+package inapp
+
+import (
+	"hash/fnv"
+	"strconv"
+)
+
+// ApplyEndpointRequest returns the endpoint that results from applying req
+// to current (nil for a new endpoint), with Pinpoint's update semantics:
+// members left out keep their value; an attribute or metric named in the
+// request replaces that attribute's values (other attributes stay).
+func ApplyEndpointRequest(current *Endpoint, req *EndpointRequest, appID, id, now string) *Endpoint {
+	e := &Endpoint{}
+	if current != nil {
+		*e = *current
+		e.Attributes = cloneAttrs(current.Attributes)
+		e.Metrics = cloneMetrics(current.Metrics)
+		if current.User != nil {
+			u := *current.User
+			u.UserAttributes = cloneAttrs(u.UserAttributes)
+			e.User = &u
+		}
+		if current.Demographic != nil {
+			d := *current.Demographic
+			e.Demographic = &d
+		}
+		if current.Location != nil {
+			l := *current.Location
+			e.Location = &l
+		}
+	} else {
+		e.ID = id
+		e.ApplicationID = appID
+		e.CreationDate = now
+		e.CohortID = Cohort(id)
+		e.EndpointStatus = "ACTIVE"
+		e.OptOut = "NONE"
+	}
+	setIf(&e.Address, req.Address)
+	setIf(&e.ChannelType, req.ChannelType)
+	setIf(&e.EndpointStatus, req.EndpointStatus)
+	setIf(&e.OptOut, req.OptOut)
+	setIf(&e.RequestID, req.RequestID)
+	e.EffectiveDate = now
+	if req.EffectiveDate != "" {
+		e.EffectiveDate = req.EffectiveDate
+	}
+	e.Attributes = mergeAttrs(e.Attributes, req.Attributes)
+	for k, v := range req.Metrics {
+		if e.Metrics == nil {
+			e.Metrics = map[string]float64{}
+		}
+		e.Metrics[k] = v
+	}
+	if d := req.Demographic; d != nil {
+		if e.Demographic == nil {
+			e.Demographic = &Demographic{}
+		}
+		t := e.Demographic
+		setIf(&t.AppVersion, d.AppVersion)
+		setIf(&t.Locale, d.Locale)
+		setIf(&t.Make, d.Make)
+		setIf(&t.Model, d.Model)
+		setIf(&t.ModelVersion, d.ModelVersion)
+		setIf(&t.Platform, d.Platform)
+		setIf(&t.PlatformVersion, d.PlatformVersion)
+		setIf(&t.Timezone, d.Timezone)
+	}
+	if l := req.Location; l != nil {
+		if e.Location == nil {
+			e.Location = &Location{}
+		}
+		t := e.Location
+		setIf(&t.City, l.City)
+		setIf(&t.Country, l.Country)
+		setIf(&t.PostalCode, l.PostalCode)
+		setIf(&t.Region, l.Region)
+		if l.Latitude != nil {
+			t.Latitude = l.Latitude
+		}
+		if l.Longitude != nil {
+			t.Longitude = l.Longitude
+		}
+	}
+	if u := req.User; u != nil {
+		if e.User == nil {
+			e.User = &EndpointUser{}
+		}
+		setIf(&e.User.UserID, u.UserID)
+		e.User.UserAttributes = mergeAttrs(e.User.UserAttributes, u.UserAttributes)
+	}
+	return e
+}
+
+// IsEmpty reports whether the request sets nothing (Amplify's PutEvents
+// sends "Endpoint": {}, which must not touch the endpoint).
+func (r *EndpointRequest) IsEmpty() bool {
+	return r.Address == "" && len(r.Attributes) == 0 && r.ChannelType == "" && r.Demographic == nil &&
+		r.EffectiveDate == "" && r.EndpointStatus == "" && r.Location == nil && len(r.Metrics) == 0 &&
+		r.OptOut == "" && r.RequestID == "" && r.User == nil
+}
+
+// Cohort is the endpoint's stable cohort, "0" to "99", as Pinpoint reports.
+func Cohort(endpointID string) string {
+	h := fnv.New32a()
+	h.Write([]byte(endpointID))
+	return strconv.Itoa(int(h.Sum32() % 100))
+}
+
+// ReceivesInApp reports whether the endpoint may be sent in-app messages.
+func (e *Endpoint) ReceivesInApp() bool {
+	return e.ChannelType == "IN_APP" && e.OptOut != "ALL" && e.EndpointStatus != "INACTIVE"
+}
+
+// Timezone is the endpoint's IANA time zone, "" when unknown.
+func (e *Endpoint) Timezone() string {
+	if e.Demographic == nil {
+		return ""
+	}
+	return e.Demographic.Timezone
+}
+
+func setIf(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func mergeAttrs(dst, src map[string][]string) map[string][]string {
+	for k, v := range src {
+		if dst == nil {
+			dst = map[string][]string{}
+		}
+		dst[k] = append([]string(nil), v...)
+	}
+	return dst
+}
+
+func cloneAttrs(m map[string][]string) map[string][]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func cloneMetrics(m map[string]float64) map[string]float64 {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,322 @@
+// Package ingest is the write side of PutEvents: a bounded queue in front of
+// a single writer goroutine that commits many requests per transaction
+// (group commit).
+//
+// A handler validates a PutEvents batch, then calls Writer.Submit with the
+// records it accepted. Submit returns once those records are durable, so the
+// handler may answer 202; or at once with ETHROTTLED (429) when the queue is
+// full. An event is never acknowledged before it is committed, and nothing
+// acknowledged is ever dropped.
+//
+// Group commit needs no timer: while one transaction is being committed, new
+// requests wait in the queue; the writer then takes all of them (up to
+// MaxBatch records) into the next transaction. Under light load every request
+// gets its own transaction with no added latency; under heavy load the
+// transactions grow and the number of commits per second stays flat.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	inapp "github.com/inappd/inappd"
+)
+
+// Defaults for Options.
+const (
+	DefaultQueueSize = 100_000
+	DefaultMaxBatch  = 5_000
+)
+
+// Options configure a Writer. Zero values take the defaults.
+type Options struct {
+	// QueueSize is how many records may wait for the writer (accepted but not
+	// yet taken into a transaction). A Submit that would exceed it is
+	// throttled. The records of the transaction in progress (at most
+	// MaxBatch, or one request if larger) are not counted.
+	QueueSize int
+	// MaxBatch is the most records the writer puts in one transaction. A
+	// request is never split: a single request larger than MaxBatch is
+	// committed alone.
+	MaxBatch int
+	// Logger receives failures. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Stats are the writer's counters since New.
+type Stats struct {
+	Requests  int64   // Submit calls that were queued
+	Events    int64   // records committed
+	Fresh     int64   // committed records that were new (not retries)
+	Batches   int64   // transactions committed
+	AvgBatch  float64 // Events / Batches
+	Failed    int64   // transactions that failed (their submitters got the error)
+	Throttled int64   // Submit calls refused because the queue was full
+	Pending   int     // records waiting in the queue right now
+}
+
+// request is one Submit call waiting for its records to be committed.
+type request struct {
+	records []*inapp.EventRecord
+	fresh   []bool
+	err     error
+	done    chan struct{} // closed by the writer once fresh/err are set
+}
+
+// Writer is the group-commit event writer. Create it with New, run it with
+// Start, stop it with Close.
+type Writer struct {
+	store     inapp.EventStore
+	queueSize int
+	maxBatch  int
+	log       *slog.Logger
+
+	mu      sync.Mutex
+	queue   []*request // FIFO, guarded by mu
+	pending int        // records in queue, guarded by mu
+	started bool       // guarded by mu
+	closed  bool       // guarded by mu; no Submit is accepted once set
+
+	wake    chan struct{} // capacity 1: "the queue changed"
+	stopped chan struct{} // closed when the writer goroutine returns
+	ctx     context.Context
+
+	requests, events, fresh, batches, failed, throttled atomic.Int64
+}
+
+// New returns a writer committing to store. It does nothing until Start.
+func New(store inapp.EventStore, opts Options) *Writer {
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = DefaultQueueSize
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = DefaultMaxBatch
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Writer{
+		store:     store,
+		queueSize: opts.QueueSize,
+		maxBatch:  opts.MaxBatch,
+		log:       opts.Logger,
+		wake:      make(chan struct{}, 1),
+		stopped:   make(chan struct{}),
+		ctx:       context.Background(),
+	}
+}
+
+// Start launches the writer goroutine. ctx supplies the values (not the
+// deadline) of the store calls: cancelling it does not stop the writer, so
+// that during a graceful shutdown the requests still in flight are
+// committed. Close stops the writer. Start after Start or Close is a no-op.
+func (w *Writer) Start(ctx context.Context) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return
+	}
+	w.started = true
+	w.ctx = context.WithoutCancel(ctx)
+	go w.run()
+}
+
+// Close stops accepting records, waits until everything already accepted is
+// committed (or failed), and stops the writer. It returns ctx.Err() if ctx
+// ends first; the writer then still finishes the drain in the background.
+// Close may be called more than once; a writer that was never started is
+// drained too.
+func (w *Writer) Close(ctx context.Context) error {
+	w.mu.Lock()
+	w.closed = true
+	if !w.started {
+		w.started = true
+		go w.run()
+	}
+	w.mu.Unlock()
+	w.notify()
+
+	select {
+	case <-w.stopped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Submit queues one request's records and waits until they are committed.
+// fresh[i] reports whether records[i] was new (false: the same event ID was
+// already stored, e.g. a client retry). The writer reads records until they
+// are committed, possibly after Submit returned with ctx.Err(): the caller
+// must not change them afterwards. Without Start, Submit waits until Close.
+//
+// Errors:
+//   - *inapp.Error ETHROTTLED at once when the queue is full (429);
+//   - *inapp.Error ETOOLARGE when the request alone exceeds QueueSize;
+//   - *inapp.Error EUNAVAIL after Close;
+//   - the store's error when the transaction holding these records failed:
+//     none of them is acknowledged;
+//   - ctx.Err() when ctx ends while waiting. The records may still be
+//     committed afterwards. That is safe: the client was not told they were,
+//     and when it retries, the event IDs make the retry idempotent
+//     (RecordEvents skips events it already stored).
+func (w *Writer) Submit(ctx context.Context, records []*inapp.EventRecord) ([]bool, error) {
+	if len(records) == 0 {
+		return []bool{}, nil
+	}
+	if len(records) > w.queueSize {
+		return nil, inapp.Errorf(inapp.ETOOLARGE, "A batch of %d events exceeds the event queue (%d).", len(records), w.queueSize)
+	}
+
+	req := &request{records: records, done: make(chan struct{})}
+	w.mu.Lock()
+	switch {
+	case w.closed:
+		w.mu.Unlock()
+		return nil, inapp.Errorf(inapp.EUNAVAIL, "The server is shutting down; retry later.")
+	case ctx.Err() != nil: // do not queue what nobody waits for
+		w.mu.Unlock()
+		return nil, ctx.Err()
+	case w.pending+len(records) > w.queueSize:
+		w.mu.Unlock()
+		w.throttled.Add(1)
+		return nil, inapp.Errorf(inapp.ETHROTTLED, "Too many requests: the event queue is full; retry with backoff.")
+	}
+	w.queue = append(w.queue, req)
+	w.pending += len(records)
+	w.requests.Add(1)
+	w.mu.Unlock()
+	w.notify()
+
+	select {
+	case <-req.done:
+		return req.fresh, req.err
+	case <-ctx.Done():
+		select {
+		case <-req.done: // committed at the same moment: report it
+			return req.fresh, req.err
+		default:
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Stats returns the counters.
+func (w *Writer) Stats() Stats {
+	w.mu.Lock()
+	pending := w.pending
+	w.mu.Unlock()
+	s := Stats{
+		Requests:  w.requests.Load(),
+		Events:    w.events.Load(),
+		Fresh:     w.fresh.Load(),
+		Batches:   w.batches.Load(),
+		Failed:    w.failed.Load(),
+		Throttled: w.throttled.Load(),
+		Pending:   pending,
+	}
+	if s.Batches > 0 {
+		s.AvgBatch = float64(s.Events) / float64(s.Batches)
+	}
+	return s
+}
+
+// notify wakes the writer without blocking; one pending wake-up is enough
+// because the writer looks at the whole queue each time it wakes.
+func (w *Writer) notify() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run is the writer goroutine: take a group, commit it, repeat; return once
+// closed and the queue is empty.
+func (w *Writer) run() {
+	defer close(w.stopped)
+	var buf []*inapp.EventRecord
+	for {
+		reqs, closed := w.take()
+		if len(reqs) == 0 {
+			if closed {
+				return
+			}
+			<-w.wake
+			continue
+		}
+		buf = buf[:0]
+		for _, r := range reqs {
+			buf = append(buf, r.records...)
+		}
+		w.commit(reqs, buf)
+		clear(buf) // do not keep the records alive until the next batch
+	}
+}
+
+// take removes the oldest requests from the queue, as many as fit in
+// MaxBatch records (always at least one).
+func (w *Writer) take() (reqs []*request, closed bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, k := 0, 0
+	for k < len(w.queue) && (k == 0 || n+len(w.queue[k].records) <= w.maxBatch) {
+		n += len(w.queue[k].records)
+		k++
+	}
+	reqs = make([]*request, k)
+	copy(reqs, w.queue)
+	rest := copy(w.queue, w.queue[k:])
+	clear(w.queue[rest:])
+	w.queue = w.queue[:rest]
+	w.pending -= n
+	return reqs, w.closed
+}
+
+// commit writes one group in one store call and wakes its submitters.
+func (w *Writer) commit(reqs []*request, records []*inapp.EventRecord) {
+	fresh, err := w.record(records)
+	if err == nil && len(fresh) != len(records) {
+		err = fmt.Errorf("ingest: store reported %d fresh flags for %d events", len(fresh), len(records))
+	}
+	if err != nil {
+		w.failed.Add(1)
+		w.log.Error("event batch not committed", "requests", len(reqs), "events", len(records), "err", err)
+		for _, r := range reqs {
+			r.err = err
+			close(r.done)
+		}
+		return
+	}
+
+	nfresh := 0
+	for _, f := range fresh {
+		if f {
+			nfresh++
+		}
+	}
+	w.batches.Add(1)
+	w.events.Add(int64(len(records)))
+	w.fresh.Add(int64(nfresh))
+
+	off := 0
+	for _, r := range reqs {
+		end := off + len(r.records)
+		r.fresh = fresh[off:end:end]
+		off = end
+		close(r.done)
+	}
+}
+
+// record calls the store, turning a panic into an error so that one bad
+// batch cannot take the writer (and every waiting submitter) down with it.
+func (w *Writer) record(records []*inapp.EventRecord) (fresh []bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("ingest: store panicked: %v", p)
+		}
+	}()
+	return w.store.RecordEvents(w.ctx, records)
+}

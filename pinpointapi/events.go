@@ -1,0 +1,199 @@
+package pinpointapi
+
+import (
+	"context"
+	"net/http"
+
+	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/targeting"
+)
+
+// PutEvents quotas, as Pinpoint enforced them.
+const (
+	maxEventsPerRequest   = 100
+	maxEventKeys          = 40
+	maxEventAttrKeyLen    = 50
+	maxEventAttrValueLen  = 200
+	campaignIDAttribute   = "campaign_id"
+	statusAccepted        = 202
+	statusBadEvent        = 400
+	acceptedMessage       = "Accepted"
+)
+
+func (s *Server) getInAppMessages(c *call) error {
+	appID, err := s.requireApp(c)
+	if err != nil {
+		return err
+	}
+	body, err := s.Delivery.InAppMessages(c.r.Context(), appID, c.path("endpoint-id"))
+	if err != nil {
+		return err
+	}
+	c.raw(http.StatusOK, body)
+	return nil
+}
+
+type eventsBatch struct {
+	Endpoint *inapp.EndpointRequest `json:"Endpoint"`
+	Events   map[string]*inapp.Event `json:"Events"`
+}
+
+type itemStatus struct {
+	Message    string `json:"Message"`
+	StatusCode int    `json:"StatusCode"`
+}
+
+type itemResponse struct {
+	EndpointItemResponse *itemStatus            `json:"EndpointItemResponse,omitempty"`
+	EventsItemResponse   map[string]*itemStatus `json:"EventsItemResponse"`
+}
+
+func (s *Server) putEvents(c *call) error {
+	appID, err := s.requireApp(c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		BatchItem map[string]*eventsBatch `json:"BatchItem"`
+	}
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	if req.BatchItem == nil {
+		return missing("BatchItem")
+	}
+	total := 0
+	for _, b := range req.BatchItem {
+		if b != nil {
+			total += len(b.Events)
+		}
+	}
+	if total > maxEventsPerRequest {
+		return inapp.Errorf(inapp.EINVALID, "The request has %d events; PutEvents takes at most %d per request.", total, maxEventsPerRequest)
+	}
+	ctx := c.r.Context()
+	results := make(map[string]*itemResponse, len(req.BatchItem))
+	var records []*inapp.EventRecord
+	var statuses []*itemStatus // parallel to records
+	for endpointID, batch := range req.BatchItem {
+		res := &itemResponse{EventsItemResponse: map[string]*itemStatus{}}
+		results[endpointID] = res
+		if batch == nil || batch.Endpoint == nil {
+			res.EndpointItemResponse = &itemStatus{Message: "Missing required member: Endpoint.", StatusCode: statusBadEvent}
+			for id := range batch.eventsOrNil() {
+				res.EventsItemResponse[id] = &itemStatus{Message: "Missing required member: Endpoint.", StatusCode: statusBadEvent}
+			}
+			continue
+		}
+		if batch.Events == nil {
+			res.EndpointItemResponse = &itemStatus{Message: "Missing required member: Events.", StatusCode: statusBadEvent}
+			continue
+		}
+		tz, endpointStatus := s.putEventsEndpoint(ctx, appID, endpointID, batch.Endpoint)
+		res.EndpointItemResponse = endpointStatus
+		for eventID, ev := range batch.Events {
+			rec, err := eventRecord(appID, endpointID, eventID, ev, tz)
+			if err != nil {
+				res.EventsItemResponse[eventID] = &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+				continue
+			}
+			st := &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}
+			res.EventsItemResponse[eventID] = st
+			records = append(records, rec)
+			statuses = append(statuses, st)
+		}
+	}
+	if len(records) > 0 {
+		// 202 only once the events are durable; a full queue is a 429 for
+		// the whole request, so the client retries it as a whole.
+		if _, err := s.Events.Submit(ctx, records); err != nil {
+			return err
+		}
+	}
+	return c.json(http.StatusAccepted, map[string]any{"Results": results})
+}
+
+func (b *eventsBatch) eventsOrNil() map[string]*inapp.Event {
+	if b == nil {
+		return nil
+	}
+	return b.Events
+}
+
+// putEventsEndpoint applies the batch's PublicEndpoint (an empty one, as
+// Amplify sends, changes nothing) and returns the endpoint's time zone for
+// the daily-cap day of its events.
+func (s *Server) putEventsEndpoint(ctx context.Context, appID, endpointID string, req *inapp.EndpointRequest) (string, *itemStatus) {
+	accepted := &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}
+	if !req.IsEmpty() {
+		if err := validateEndpointID(endpointID); err != nil {
+			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+		}
+		if err := validateEndpointRequest(req, "Endpoint."); err != nil {
+			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+		}
+		if err := s.upsertEndpoints(ctx, appID, map[string]*inapp.EndpointRequest{endpointID: req}); err != nil {
+			if inapp.ErrorCode(err) != inapp.EINVALID {
+				s.Logger.Error("PutEvents: endpoint update failed", "app", appID, "endpoint", endpointID, "error", err)
+			}
+			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+		}
+	}
+	if req.Demographic != nil && req.Demographic.Timezone != "" {
+		return req.Demographic.Timezone, accepted
+	}
+	e, err := s.Store.GetEndpoint(ctx, appID, endpointID)
+	if err != nil {
+		return "", accepted // unknown endpoint: its events still count, in UTC days
+	}
+	return e.Timezone(), accepted
+}
+
+// eventRecord validates one event and prepares it for storage.
+func eventRecord(appID, endpointID, eventID string, ev *inapp.Event, tz string) (*inapp.EventRecord, error) {
+	if ev == nil {
+		return nil, inapp.Errorf(inapp.EINVALID, "Event %s must be an object.", eventID)
+	}
+	if ev.EventType == "" {
+		return nil, missing("EventType")
+	}
+	if ev.Timestamp == "" {
+		return nil, missing("Timestamp")
+	}
+	t, err := inapp.ParseTime(ev.Timestamp)
+	if err != nil {
+		return nil, inapp.Errorf(inapp.EINVALID, "Timestamp: %v", err)
+	}
+	if n := len(ev.Attributes) + len(ev.Metrics); n > maxEventKeys {
+		return nil, inapp.Errorf(inapp.EINVALID, "The event has %d attributes and metrics; the limit is %d.", n, maxEventKeys)
+	}
+	for k, v := range ev.Attributes {
+		if k == "" || len(k) > maxEventAttrKeyLen {
+			return nil, inapp.Errorf(inapp.EINVALID, "Attribute name %q must be 1 to %d characters long.", k, maxEventAttrKeyLen)
+		}
+		if len(v) > maxEventAttrValueLen {
+			return nil, inapp.Errorf(inapp.EINVALID, "Attribute %s has a value of %d characters; the limit is %d.", k, len(v), maxEventAttrValueLen)
+		}
+	}
+	for k := range ev.Metrics {
+		if k == "" || len(k) > maxEventAttrKeyLen {
+			return nil, inapp.Errorf(inapp.EINVALID, "Metric name %q must be 1 to %d characters long.", k, maxEventAttrKeyLen)
+		}
+	}
+	if ss := ev.Session; ss != nil {
+		if ss.ID == "" {
+			return nil, missing("Session.Id")
+		}
+		if ss.StartTimestamp == "" {
+			return nil, missing("Session.StartTimestamp")
+		}
+		if _, err := inapp.ParseTime(ss.StartTimestamp); err != nil {
+			return nil, inapp.Errorf(inapp.EINVALID, "Session.StartTimestamp: %v", err)
+		}
+	}
+	rec := &inapp.EventRecord{AppID: appID, EndpointID: endpointID, EventID: eventID, Event: ev, Time: t}
+	if ev.EventType == inapp.EventDisplayed && ev.Attributes[campaignIDAttribute] != "" {
+		rec.CapDay = targeting.LocalDay(t, tz)
+	}
+	return rec, nil
+}

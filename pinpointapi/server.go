@@ -1,0 +1,240 @@
+// Package pinpointapi is the AWS REST-JSON surface of inappd: the in-app
+// subset of Amazon Pinpoint's API (2016-12-01), its error format and its
+// SigV4 authorisation, plus inappd's own extensions under /inappd/. It
+// knows HTTP and the wire, nothing about SQL.
+package pinpointapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	inapp "github.com/inappd/inappd"
+)
+
+// MaxBodyBytes is Pinpoint's maximum request payload (7 MB).
+const MaxBodyBytes = 7 << 20
+
+// ExtensionPrefix is where inappd's own endpoints live; none of them
+// changes a Pinpoint shape.
+const ExtensionPrefix = "/inappd/v1"
+
+// Authenticator verifies a request's signature and returns the key that
+// signed it (package sigv4).
+type Authenticator interface {
+	Verify(r *http.Request, payload []byte) (*inapp.AccessKey, error)
+}
+
+// Deliverer answers GetInAppMessages (package delivery) and learns of admin
+// writes so that its snapshots stay current.
+type Deliverer interface {
+	InAppMessages(ctx context.Context, appID, endpointID string) ([]byte, error)
+	Invalidate(appID string)
+}
+
+// EventSink makes PutEvents' events durable (package ingest).
+type EventSink interface {
+	Submit(ctx context.Context, records []*inapp.EventRecord) ([]bool, error)
+}
+
+// Server serves the API. Its fields are set by cmd/inappd before Handler.
+type Server struct {
+	Store    inapp.Store
+	Auth     Authenticator
+	Delivery Deliverer
+	Events   EventSink
+	Clock    inapp.Clock
+	Logger   *slog.Logger
+	// CORSOrigins lists the browser origins allowed to call the API ("*"
+	// allows any).
+	CORSOrigins []string
+}
+
+// call is one request on its way through a handler.
+type call struct {
+	w         http.ResponseWriter
+	r         *http.Request
+	body      []byte
+	requestID string
+	key       *inapp.AccessKey
+	op        string
+}
+
+type handlerFunc func(c *call) error
+
+// access says who may call an operation.
+type access int
+
+const (
+	rootOnly access = iota
+	device          // app client keys may call it for their own app
+)
+
+// Handler returns the HTTP handler for the whole API.
+func (s *Server) Handler() http.Handler {
+	if s.Clock == nil {
+		s.Clock = inapp.SystemClock{}
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	route := func(pattern, op string, who access, h handlerFunc) {
+		mux.Handle(muxPattern(pattern), s.operation(op, who, h))
+	}
+	s.routes(route)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("/", s.operation("", rootOnly, func(c *call) error {
+		return inapp.Errorf(inapp.ENOTFOUND, "No operation matches %s %s.", c.r.Method, c.r.URL.EscapedPath())
+	}))
+	return s.cors(mux)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		http.Error(w, "database unavailable: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	io.WriteString(w, "ok\n")
+}
+
+// operation wraps a handler with what every Pinpoint operation shares:
+// request IDs, body limits, signature verification, access checks, error
+// mapping and a log line.
+func (s *Server) operation(op string, who access, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		c := &call{w: w, r: r, requestID: newRequestID(), op: op}
+		w.Header().Set("x-amzn-RequestId", c.requestID)
+		err := s.prepare(c, who)
+		if err == nil {
+			err = h(c)
+		}
+		if err != nil {
+			s.writeError(c, err)
+		}
+		if op != "GetInAppMessages" && op != "PutEvents" || err != nil {
+			level := slog.LevelInfo
+			if inapp.ErrorCode(err) == inapp.EINTERNAL {
+				level = slog.LevelError
+			}
+			attrs := []any{"op", op, "method", r.Method, "path", r.URL.EscapedPath(), "request_id", c.requestID, "ms", time.Since(start).Milliseconds()}
+			if err != nil {
+				attrs = append(attrs, "error", err.Error())
+			}
+			s.Logger.Log(r.Context(), level, "request", attrs...)
+		}
+	})
+}
+
+// prepare reads the body, verifies the signature and checks access.
+func (s *Server) prepare(c *call, who access) error {
+	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return inapp.Errorf(inapp.ETOOLARGE, "Request payload exceeds the maximum of %d bytes.", MaxBodyBytes)
+		}
+		return inapp.Errorf(inapp.EINVALID, "Could not read the request body: %v", err)
+	}
+	c.body = body
+	key, err := s.Auth.Verify(c.r, body)
+	if err != nil {
+		return err
+	}
+	c.key = key
+	if key.AppID == "" {
+		return nil // root key
+	}
+	if who != device || c.path("application-id") != key.AppID {
+		return inapp.Errorf(inapp.EFORBIDDEN, "User: %s is not authorized to perform: mobiletargeting:%s on this resource: client keys may only call UpdateEndpoint, UpdateEndpointsBatch, GetInAppMessages and PutEvents of application %s.", key.ID, opOrPath(c), key.AppID)
+	}
+	return nil
+}
+
+func opOrPath(c *call) string {
+	if c.op != "" {
+		return c.op
+	}
+	return c.r.URL.EscapedPath()
+}
+
+// decode parses the JSON payload into v. An empty body counts as {} (what
+// the AWS SDKs send when the caller gives no payload).
+func (c *call) decode(v any) error {
+	body := c.body
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return inapp.Errorf(inapp.EINVALID, "Invalid value for %s: expected %s, got JSON %s.", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return inapp.Errorf(inapp.EINVALID, "Request body is not valid JSON: %v", err)
+	}
+	return nil
+}
+
+// json writes v with the given status.
+func (c *call) json(status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.raw(status, b)
+	return nil
+}
+
+func (c *call) raw(status int, b []byte) {
+	c.w.Header().Set("Content-Type", "application/json")
+	c.w.WriteHeader(status)
+	c.w.Write(b)
+}
+
+// message answers with Pinpoint's MessageBody.
+func (c *call) message(status int, msg string) error {
+	return c.json(status, map[string]string{"Message": msg, "RequestID": c.requestID})
+}
+
+// path returns a path label by the model's name ("application-id").
+func (c *call) path(name string) string { return c.r.PathValue(wildcardNames.Replace(name)) }
+
+// wildcardNames turns the model's label names into ServeMux wildcard names,
+// which must be Go identifiers.
+var wildcardNames = strings.NewReplacer("-", "_")
+
+// muxPattern rewrites the {label-names} of a pattern, and nothing else.
+func muxPattern(pattern string) string {
+	parts := strings.Split(pattern, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "{") {
+			parts[i] = wildcardNames.Replace(p)
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// page reads page-size and token (or next-token) query parameters.
+func (c *call) page(tokenParam string) (inapp.Page, error) {
+	q := c.r.URL.Query()
+	p := inapp.Page{Token: q.Get(tokenParam)}
+	if s := q.Get("page-size"); s != "" {
+		n, err := parsePositiveInt(s)
+		if err != nil || n > 1000 {
+			return p, inapp.Errorf(inapp.EINVALID, "page-size must be a whole number from 1 to 1000, got %q.", s)
+		}
+		p.Size = n
+	}
+	return p, nil
+}
+
+func (s *Server) now() string { return inapp.FormatTime(s.Clock.Now()) }

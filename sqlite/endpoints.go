@@ -1,0 +1,276 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	inapp "github.com/inappd/inappd"
+)
+
+func errNoEndpoint(appID, id string) error {
+	return notFound("Endpoint %s not found in application %s.", id, appID)
+}
+
+func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoint, error) {
+	e, err := getEndpoint(ctx, db.read, appID, id)
+	if err == nil && e == nil {
+		return nil, errNoEndpoint(appID, id)
+	}
+	return e, err
+}
+
+// getEndpoint returns nil, nil when the endpoint does not exist.
+func getEndpoint(ctx context.Context, q querier, appID, id string) (*inapp.Endpoint, error) {
+	var doc string
+	err := q.QueryRowContext(ctx, `SELECT doc FROM endpoints WHERE app_id = ? AND id = ?`, appID, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get endpoint: %w", err)
+	}
+	return decode[inapp.Endpoint](doc)
+}
+
+// UpdateEndpoints runs the read-modify-write of every endpoint in one
+// transaction on the single writer connection: concurrent updates of one
+// endpoint are serialized, and any error (from fn or from SQLite) rolls
+// the whole call back. An fn that returns nil leaves that endpoint as it is.
+func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, fn inapp.EndpointUpdate) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
+		if err := appExists(ctx, tx, appID); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			current, err := getEndpoint(ctx, tx, appID, id)
+			if err != nil {
+				return err
+			}
+			next, err := fn(id, current)
+			if err != nil {
+				return err
+			}
+			if next == nil {
+				continue
+			}
+			if err := putEndpoint(ctx, tx, appID, id, next); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func putEndpoint(ctx context.Context, tx *sql.Tx, appID, id string, e *inapp.Endpoint) error {
+	doc, err := encode(e)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO endpoints (app_id, id, user_id, doc) VALUES (?, ?, ?, ?)
+		ON CONFLICT (app_id, id) DO UPDATE SET user_id = excluded.user_id, doc = excluded.doc`,
+		appID, id, userID(e), doc)
+	if err != nil {
+		return fmt.Errorf("sqlite: put endpoint: %w", err)
+	}
+	return nil
+}
+
+// userID is the indexed user_id column: NULL for an endpoint without a user.
+func userID(e *inapp.Endpoint) any {
+	if e.User == nil || e.User.UserID == "" {
+		return nil
+	}
+	return e.User.UserID
+}
+
+func (db *DB) DeleteEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoint, error) {
+	var e *inapp.Endpoint
+	err := db.update(ctx, func(tx *sql.Tx) error {
+		var doc string
+		err := tx.QueryRowContext(ctx, `DELETE FROM endpoints WHERE app_id = ? AND id = ? RETURNING doc`, appID, id).Scan(&doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoEndpoint(appID, id)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: delete endpoint: %w", err)
+		}
+		e, err = decode[inapp.Endpoint](doc)
+		return err
+	})
+	return e, err
+}
+
+func (db *DB) UserEndpoints(ctx context.Context, appID, userID string) ([]*inapp.Endpoint, error) {
+	if err := appExists(ctx, db.read, appID); err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT doc FROM endpoints WHERE app_id = ? AND user_id = ? ORDER BY rowid`, appID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: user endpoints: %w", err)
+	}
+	return readEndpoints(rows)
+}
+
+func (db *DB) DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]*inapp.Endpoint, error) {
+	var deleted []*inapp.Endpoint
+	err := db.update(ctx, func(tx *sql.Tx) error {
+		if err := appExists(ctx, tx, appID); err != nil {
+			return err
+		}
+		// RETURNING gives rows in no promised order; ordering by rowid
+		// first keeps the answer in creation order, like UserEndpoints.
+		rows, err := tx.QueryContext(ctx, `SELECT doc FROM endpoints WHERE app_id = ? AND user_id = ? ORDER BY rowid`, appID, userID)
+		if err != nil {
+			return fmt.Errorf("sqlite: delete user endpoints: %w", err)
+		}
+		if deleted, err = readEndpoints(rows); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM endpoints WHERE app_id = ? AND user_id = ?`, appID, userID); err != nil {
+			return fmt.Errorf("sqlite: delete user endpoints: %w", err)
+		}
+		return nil
+	})
+	return deleted, err
+}
+
+func readEndpoints(rows *sql.Rows) ([]*inapp.Endpoint, error) {
+	defer rows.Close()
+	es := []*inapp.Endpoint{}
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, fmt.Errorf("sqlite: scan endpoint: %w", err)
+		}
+		e, err := decode[inapp.Endpoint](doc)
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: read endpoints: %w", err)
+	}
+	return es, nil
+}
+
+// RemoveEndpointAttributes rewrites, in one transaction, every endpoint of
+// the app that holds one of the names. The maps are edited in Go rather
+// than with SQLite's json_remove so that documents keep exactly the shape
+// encoding/json gives them.
+func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind inapp.AttributeKind, names []string) error {
+	remove, err := attributeRemover(kind, names)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *sql.Tx) error {
+		if err := appExists(ctx, tx, appID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, doc FROM endpoints WHERE app_id = ?`, appID)
+		if err != nil {
+			return fmt.Errorf("sqlite: remove attributes: %w", err)
+		}
+		// Collect first, write after: no rewriting rows of the table the
+		// open SELECT is still walking.
+		changed := map[string]*inapp.Endpoint{}
+		for rows.Next() {
+			var id, doc string
+			if err := rows.Scan(&id, &doc); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: remove attributes: %w", err)
+			}
+			e, err := decode[inapp.Endpoint](doc)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if remove(e) {
+				changed[id] = e
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite: remove attributes: %w", err)
+		}
+		for id, e := range changed {
+			if err := putEndpoint(ctx, tx, appID, id, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// attributeRemover returns a func that deletes the names from the kind's
+// map of an endpoint and reports whether it changed anything.
+func attributeRemover(kind inapp.AttributeKind, names []string) (func(*inapp.Endpoint) bool, error) {
+	deleteFrom := func(m map[string][]string) bool {
+		n := len(m)
+		for _, name := range names {
+			delete(m, name)
+		}
+		return len(m) != n
+	}
+	switch kind {
+	case inapp.EndpointCustomAttributes:
+		return func(e *inapp.Endpoint) bool { return deleteFrom(e.Attributes) }, nil
+	case inapp.EndpointUserAttributes:
+		return func(e *inapp.Endpoint) bool { return e.User != nil && deleteFrom(e.User.UserAttributes) }, nil
+	case inapp.EndpointMetricAttributes:
+		return func(e *inapp.Endpoint) bool {
+			n := len(e.Metrics)
+			for _, name := range names {
+				delete(e.Metrics, name)
+			}
+			return len(e.Metrics) != n
+		}, nil
+	}
+	return nil, inapp.Errorf(inapp.EINVALID, "Unknown attribute type %q.", kind)
+}
+
+// scanBatch is how many endpoints ScanEndpoints reads per query. Reading
+// in batches keeps no read transaction open while fn runs, so a long scan
+// neither holds a connection nor stops WAL checkpoints.
+const scanBatch = 500
+
+func (db *DB) ScanEndpoints(ctx context.Context, appID string, fn func(*inapp.Endpoint) bool) error {
+	if err := appExists(ctx, db.read, appID); err != nil {
+		return err
+	}
+	after := ""
+	for {
+		rows, err := db.read.QueryContext(ctx, `SELECT id, doc FROM endpoints WHERE app_id = ? AND id > ? ORDER BY id LIMIT ?`, appID, after, scanBatch)
+		if err != nil {
+			return fmt.Errorf("sqlite: scan endpoints: %w", err)
+		}
+		var batch []*inapp.Endpoint
+		for rows.Next() {
+			var doc string
+			if err := rows.Scan(&after, &doc); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: scan endpoints: %w", err)
+			}
+			e, err := decode[inapp.Endpoint](doc)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite: scan endpoints: %w", err)
+		}
+		for _, e := range batch {
+			if !fn(e) {
+				return nil
+			}
+		}
+		if len(batch) < scanBatch {
+			return nil
+		}
+	}
+}

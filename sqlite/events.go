@@ -1,0 +1,195 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	inapp "github.com/inappd/inappd"
+)
+
+// totalDay is the counters' day bucket for the all-time total.
+const totalDay = "*"
+
+// counterKey is one row of the counters table.
+type counterKey struct {
+	appID, endpointID, day, campaignID string
+}
+
+// RecordEvents is the hot write path (PutEvents, in group-commit batches):
+// documents are encoded before the writer is taken, the transaction runs
+// two prepared statements, and the cap counters of the whole batch are
+// summed in memory first, so that each counter row is written once per
+// batch however many displays it counts.
+func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]bool, error) {
+	docs := make([]string, len(events))
+	for i, r := range events {
+		if err := checkRecord(r); err != nil {
+			return nil, err
+		}
+		doc, err := encode(r.Event)
+		if err != nil {
+			return nil, err
+		}
+		docs[i] = doc
+	}
+	fresh := make([]bool, len(events))
+	err := db.update(ctx, func(tx *sql.Tx) error {
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, endpoint_id, event_id) DO NOTHING`)
+		if err != nil {
+			return fmt.Errorf("sqlite: record events: %w", err)
+		}
+		defer insert.Close()
+		counts := map[counterKey]int{}
+		for i, r := range events {
+			res, err := insert.ExecContext(ctx, r.AppID, r.EndpointID, r.EventID, r.Time.UnixNano(), r.CapDay, docs[i])
+			if err != nil {
+				return fmt.Errorf("sqlite: record event: %w", err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("sqlite: record event: %w", err)
+			}
+			// ON CONFLICT DO NOTHING changes no row for an event already
+			// stored: that is how a retried batch counts once.
+			fresh[i] = n == 1
+			if !fresh[i] {
+				continue
+			}
+			if campaign := displayedCampaign(r.Event); campaign != "" {
+				counts[counterKey{r.AppID, r.EndpointID, totalDay, campaign}]++
+				if r.CapDay != "" && r.CapDay != totalDay {
+					counts[counterKey{r.AppID, r.EndpointID, r.CapDay, campaign}]++
+				}
+			}
+		}
+		return bumpCounters(ctx, tx, counts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return fresh, nil
+}
+
+// checkRecord rejects records the caller should never have built: nothing
+// of a batch is written if one of them is malformed.
+func checkRecord(r *inapp.EventRecord) error {
+	switch {
+	case r == nil || r.Event == nil:
+		return inapp.Errorf(inapp.EINVALID, "Event record without an event.")
+	case r.AppID == "" || r.EndpointID == "" || r.EventID == "":
+		return inapp.Errorf(inapp.EINVALID, "Event record without an application, endpoint or event ID.")
+	case r.Time.IsZero() || r.Time.Year() < 1678 || r.Time.Year() > 2261:
+		// Times are stored as Unix nanoseconds, which an int64 holds
+		// from 1678 to 2262.
+		return inapp.Errorf(inapp.EINVALID, "Event %s has no usable time (%v).", r.EventID, r.Time)
+	}
+	return nil
+}
+
+// displayedCampaign returns the campaign a displayed event counts for, ""
+// when the event moves no cap counter.
+func displayedCampaign(e *inapp.Event) string {
+	if e.EventType != inapp.EventDisplayed {
+		return ""
+	}
+	return e.Attributes["campaign_id"]
+}
+
+func bumpCounters(ctx context.Context, tx *sql.Tx, counts map[counterKey]int) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	bump, err := tx.PrepareContext(ctx, `INSERT INTO counters (app_id, endpoint_id, day, campaign_id, count)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, endpoint_id, day, campaign_id) DO UPDATE SET count = count + excluded.count`)
+	if err != nil {
+		return fmt.Errorf("sqlite: bump counters: %w", err)
+	}
+	defer bump.Close()
+	for k, n := range counts {
+		if _, err := bump.ExecContext(ctx, k.appID, k.endpointID, k.day, k.campaignID, n); err != nil {
+			return fmt.Errorf("sqlite: bump counter: %w", err)
+		}
+	}
+	return nil
+}
+
+// CapCounts is one query on the counters' primary key: the endpoint's "*"
+// rows and its rows for day.
+func (db *DB) CapCounts(ctx context.Context, appID, endpointID, day string) (map[string]inapp.CapCount, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT day, campaign_id, count FROM counters
+		WHERE app_id = ? AND endpoint_id = ? AND day IN (?, ?)`, appID, endpointID, totalDay, day)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: cap counts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]inapp.CapCount{}
+	for rows.Next() {
+		var d, campaign string
+		var n int
+		if err := rows.Scan(&d, &campaign, &n); err != nil {
+			return nil, fmt.Errorf("sqlite: cap counts: %w", err)
+		}
+		c := counts[campaign]
+		if d == totalDay {
+			c.Total = n
+		}
+		if d == day {
+			c.Day = n
+		}
+		counts[campaign] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: cap counts: %w", err)
+	}
+	return counts, nil
+}
+
+func (db *DB) EndpointActivity(ctx context.Context, appID, endpointID string) (time.Time, error) {
+	var latest sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT max(time) FROM events WHERE app_id = ? AND endpoint_id = ?`, appID, endpointID).Scan(&latest)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: endpoint activity: %w", err)
+	}
+	if !latest.Valid {
+		return time.Time{}, nil
+	}
+	return time.Unix(0, latest.Int64).UTC(), nil
+}
+
+// defaultEventLimit applies when ListEvents is given no limit.
+const defaultEventLimit = 100
+
+func (db *DB) ListEvents(ctx context.Context, appID, endpointID string, limit int) ([]*inapp.EventRecord, error) {
+	if limit <= 0 {
+		limit = defaultEventLimit
+	}
+	// Newest first; rowid breaks ties between events of the same time in
+	// favour of the one stored last.
+	rows, err := db.read.QueryContext(ctx, `SELECT event_id, time, cap_day, doc FROM events
+		WHERE app_id = ? AND endpoint_id = ? ORDER BY time DESC, rowid DESC LIMIT ?`, appID, endpointID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list events: %w", err)
+	}
+	defer rows.Close()
+	records := []*inapp.EventRecord{}
+	for rows.Next() {
+		r := &inapp.EventRecord{AppID: appID, EndpointID: endpointID}
+		var nanos int64
+		var doc string
+		if err := rows.Scan(&r.EventID, &nanos, &r.CapDay, &doc); err != nil {
+			return nil, fmt.Errorf("sqlite: list events: %w", err)
+		}
+		r.Time = time.Unix(0, nanos).UTC()
+		if r.Event, err = decode[inapp.Event](doc); err != nil {
+			return nil, err
+		}
+		records = append(records, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list events: %w", err)
+	}
+	return records, nil
+}

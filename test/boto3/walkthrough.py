@@ -1,0 +1,906 @@
+#!/usr/bin/python3
+"""The seed walk-through (reference seeds 000 and 002) and inappd's in-app
+semantics, driven through the real boto3 (Debian python3-boto3).
+
+    INAPPD_URL=http://127.0.0.1:8080 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
+        /usr/bin/python3 test/boto3/walkthrough.py [SECTION ...]
+
+AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY must be an inappd root key. Every
+check prints "ok: ..."; the first failure prints what was expected and what
+came back, and the script exits 1. SECTION names (walkthrough, caps,
+priority, treatments, schedule, targeting, client_key, bad_input) run a
+subset. cmd/inappd/clients_test.go runs it against a fresh server.
+"""
+
+import collections
+import copy
+import datetime
+import json
+import math
+import os
+import sys
+import time
+import traceback
+import urllib.error
+import urllib.request
+import uuid
+
+import boto3
+import botocore
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+URL = os.environ["INAPPD_URL"].rstrip("/")
+REGION = "us-east-1"
+ROOT_KEY = os.environ["AWS_ACCESS_KEY_ID"]
+ROOT_SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+# Template names belong to the account: a suffix lets the script run twice
+# against one server.
+RUN = uuid.uuid4().hex[:8]
+
+
+# --------------------------------------------------------------- checking
+
+
+class Failure(Exception):
+    pass
+
+
+def ok(what):
+    print("ok:", what, flush=True)
+
+
+def fail(what, want, got):
+    raise Failure("%s\n  expected: %s\n  got:      %s" % (what, want, got))
+
+
+def eq(what, want, got, context=None):
+    if want != got:
+        fail(what, repr(want), repr(got) + ("" if context is None else "\n  context:  %s" % short(context)))
+    ok(what)
+
+
+def check(what, cond, context=None):
+    if not cond:
+        fail(what, "true", "false" + ("" if context is None else "; context: %s" % short(context)))
+    ok(what)
+
+
+def short(v, n=1500):
+    s = json.dumps(v, default=str, sort_keys=True) if not isinstance(v, str) else v
+    return s if len(s) <= n else s[:n] + "..."
+
+
+def client(key=ROOT_KEY, secret=ROOT_SECRET):
+    # One attempt per call: every error shows up exactly as the server sent it.
+    return boto3.client(
+        "pinpoint",
+        endpoint_url=URL,
+        region_name=REGION,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+
+pp = client()
+
+
+def expect_error(what, code, status, fn, **kwargs):
+    """fn(**kwargs) must raise ClientError with this code and HTTP status,
+    a message, the modelled exception class and a request ID."""
+    try:
+        r = fn(**kwargs)
+    except ClientError as e:
+        err = e.response.get("Error", {})
+        md = e.response.get("ResponseMetadata", {})
+        headers = md.get("HTTPHeaders", {})
+        got = (err.get("Code"), md.get("HTTPStatusCode"))
+        if got != (code, status):
+            fail(what, (code, status), "%r: %s" % (got, err.get("Message")))
+        if not err.get("Message"):
+            fail(what + ": Error.Message", "a message", e.response)
+        rid = headers.get("x-amzn-requestid")
+        if not rid:
+            fail(what + ": x-amzn-requestid header", "a request ID", headers)
+        if md.get("RequestId") != rid:
+            fail(what + ": ResponseMetadata.RequestId", rid, md.get("RequestId"))
+        if "RequestID" in e.response and e.response["RequestID"] != rid:
+            fail(what + ": body RequestID = x-amzn-requestid", rid, e.response["RequestID"])
+        etype = headers.get("x-amzn-errortype", "")
+        if etype.split(":")[0] != code:
+            fail(what + ": X-Amzn-ErrorType header", code, etype or "(missing)")
+        modelled = getattr(fn.__self__.exceptions, code, None) if hasattr(fn, "__self__") else None
+        if modelled is not None and not isinstance(e, modelled):
+            fail(what + ": modelled exception class", modelled.__name__, type(e).__name__)
+        ok("%s -> %s %d: %s" % (what, code, status, err["Message"]))
+        return e
+    fail(what, "ClientError %s (%d)" % (code, status), "success: %s" % short(r))
+
+
+def status(resp):
+    return resp["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def iso(delta=datetime.timedelta(0)):
+    return (datetime.datetime.now(datetime.timezone.utc) + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def seed_timestamp():
+    # Seed 002's PutEvents timestamp: local time, no zone.
+    return datetime.datetime.fromtimestamp(time.time()).isoformat()
+
+
+DAY = datetime.timedelta(days=1)
+
+
+# --------------------------------------------------------------- builders
+
+SEED_CONTENT = [
+    {
+        "BackgroundColor": "#FFFFFF",
+        "BodyConfig": {
+            "Alignment": "CENTER",
+            "Body": "Welcome to our app! Check out these features to get started.",
+            "TextColor": "#333333",
+        },
+        "HeaderConfig": {"Alignment": "CENTER", "Header": "Welcome!", "TextColor": "#000000"},
+        "ImageUrl": "https://example.com/welcome-image.png",
+        "PrimaryBtn": {
+            "DefaultConfig": {
+                "BackgroundColor": "#4CAF50",
+                "BorderRadius": 8,
+                "ButtonAction": "DEEP_LINK",
+                "Link": "myapp://onboarding",
+                "Text": "Get Started",
+                "TextColor": "#FFFFFF",
+            }
+        },
+        "SecondaryBtn": {
+            "DefaultConfig": {
+                "BackgroundColor": "#CCCCCC",
+                "BorderRadius": 8,
+                "ButtonAction": "CLOSE",
+                "Text": "Maybe Later",
+                "TextColor": "#333333",
+            }
+        },
+    }
+]
+
+# Seed 000's create-campaign request, as written there.
+SEED_CAMPAIGN = {
+    "Name": "Welcome New Users",
+    "Description": "Show welcome message to new users",
+    "MessageConfiguration": {"InAppMessage": {"Content": SEED_CONTENT, "Layout": "MIDDLE_BANNER"}},
+    "Schedule": {
+        "EventFilter": {
+            "Dimensions": {"EventType": {"DimensionType": "INCLUSIVE", "Values": ["app_launched"]}},
+            "FilterType": "ENDPOINT",
+        },
+        "Frequency": "ONCE",
+        "StartTime": "2026-02-12T00:00:00Z",
+    },
+}
+
+# Seed 000's create-segment request.
+SEED_SEGMENT = {
+    "Name": "New Users (Last 7 Days)",
+    "SegmentGroups": {
+        "Groups": [
+            {
+                "Dimensions": [{"UserAttributes": {"CreatedDate": {"AttributeType": "AFTER", "Values": ["2026-02-05"]}}}],
+                "SourceType": "ALL",
+            }
+        ],
+        "Include": "ALL",
+    },
+}
+
+
+def message(header, layout="TOP_BANNER"):
+    return {
+        "InAppMessage": {
+            "Layout": layout,
+            "Content": [
+                {
+                    "BackgroundColor": "#FFFFFF",
+                    "HeaderConfig": {"Alignment": "LEFT", "Header": header, "TextColor": "#000000"},
+                    "BodyConfig": {"Alignment": "LEFT", "Body": header + " body", "TextColor": "#000000"},
+                }
+            ],
+        }
+    }
+
+
+def event_filter(event_type="app_launch"):
+    return {"FilterType": "ENDPOINT", "Dimensions": {"EventType": {"DimensionType": "INCLUSIVE", "Values": [event_type]}}}
+
+
+def new_app(name):
+    r = pp.create_app(CreateApplicationRequest={"Name": name})
+    eq("create_app %s: 201" % name, 201, status(r))
+    return r["ApplicationResponse"]["Id"]
+
+
+def endpoint(app, ep, c=None, **fields):
+    req = {"ChannelType": "IN_APP"}
+    req.update(fields)
+    r = (c or pp).update_endpoint(ApplicationId=app, EndpointId=ep, EndpointRequest=req)
+    if status(r) != 202:
+        fail("update_endpoint %s: 202" % ep, 202, status(r))
+    return r
+
+
+def campaign(app, name, header=None, schedule=None, **fields):
+    req = {
+        "Name": name,
+        "MessageConfiguration": message(header or name),
+        "Schedule": schedule or {"StartTime": "IMMEDIATE", "Frequency": "IN_APP_EVENT", "EventFilter": event_filter()},
+    }
+    req.update(fields)
+    r = pp.create_campaign(ApplicationId=app, WriteCampaignRequest=req)
+    if status(r) != 201:
+        fail("create_campaign %s: 201" % name, 201, status(r))
+    return r["CampaignResponse"]["Id"]
+
+
+def segment(app, req):
+    r = pp.create_segment(ApplicationId=app, WriteSegmentRequest=req)
+    if status(r) != 201:
+        fail("create_segment %s: 201" % req.get("Name"), 201, status(r))
+    return r["SegmentResponse"]["Id"]
+
+
+def messages(app, ep, c=None):
+    r = (c or pp).get_in_app_messages(ApplicationId=app, EndpointId=ep)
+    if status(r) != 200:
+        fail("get_in_app_messages %s: 200" % ep, 200, status(r))
+    return r["InAppMessagesResponse"]["InAppMessageCampaigns"]
+
+
+def campaign_ids(app, ep, c=None):
+    return [m["CampaignId"] for m in messages(app, ep, c)]
+
+
+def find(msgs, cid):
+    for m in msgs:
+        if m["CampaignId"] == cid:
+            return m
+    fail("campaign %s in get_in_app_messages" % cid, "present", [m["CampaignId"] for m in msgs])
+
+
+def inapp_event(event_type, campaign_id, treatment_id="0", timestamp=None):
+    attrs = {"campaign_id": campaign_id, "delivery_type": "IN_APP_MESSAGE"}
+    if treatment_id is not None:
+        attrs["treatment_id"] = treatment_id
+    return {"EventType": event_type, "Timestamp": timestamp or seed_timestamp(), "Attributes": attrs}
+
+
+def put_events(app, ep, events, c=None, what=None):
+    """PutEvents for one endpoint; every event must come back 202."""
+    req = {"BatchItem": {ep: {"Endpoint": {}, "Events": events}}}
+    r = (c or pp).put_events(ApplicationId=app, EventsRequest=req)
+    if status(r) != 202:
+        fail("put_events: HTTP 202", 202, status(r))
+    res = r["EventsResponse"]["Results"].get(ep)
+    if res is None:
+        fail("put_events: a result for endpoint %s" % ep, ep, r["EventsResponse"])
+    if res.get("EndpointItemResponse", {}).get("StatusCode") != 202:
+        fail("put_events: EndpointItemResponse.StatusCode", 202, res)
+    got = {k: v.get("StatusCode") for k, v in res.get("EventsItemResponse", {}).items()}
+    want = {k: 202 for k in events}
+    if got != want:
+        fail("put_events: every event accepted", want, res)
+    if what:
+        ok(what)
+    return r
+
+
+def signed(method, path, body=None, key=ROOT_KEY, secret=ROOT_SECRET):
+    """A raw request signed with botocore's SigV4Auth (service
+    mobiletargeting); returns (status, headers, parsed body)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = AWSRequest(method=method, url=URL + path, data=data, headers={"Content-Type": "application/json"} if data else {})
+    if key is not None:
+        SigV4Auth(Credentials(key, secret), "mobiletargeting", REGION).add_auth(req)
+    p = req.prepare()
+    hreq = urllib.request.Request(p.url, data=p.body, headers=dict(p.headers.items()), method=method)
+    try:
+        with urllib.request.urlopen(hreq, timeout=30) as resp:
+            raw = resp.read()
+            return resp.status, dict(resp.headers.items()), json.loads(raw) if raw else None
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode(errors="replace")
+        return e.code, dict(e.headers.items()), parsed
+
+
+# --------------------------------------------------------------- sections
+
+
+def walkthrough():
+    """Seeds 000 and 002 end to end, then the CRUD around them."""
+    print("-- walkthrough (seeds 000 and 002)")
+    r = pp.create_app(CreateApplicationRequest={"Name": "shop", "tags": {"env": "test"}})
+    eq("create_app: 201", 201, status(r))
+    app = r["ApplicationResponse"]["Id"]
+    app_arn = r["ApplicationResponse"]["Arn"]
+    check("create_app: Arn arn:aws:mobiletargeting:...:apps/<id>", app_arn.startswith("arn:aws:mobiletargeting:") and app_arn.endswith(":apps/" + app), r)
+    eq("get_app: the app", ("shop", app), (lambda a: (a["Name"], a["Id"]))(pp.get_app(ApplicationId=app)["ApplicationResponse"]))
+    check("get_apps: lists the app", app in [a["Id"] for a in pp.get_apps()["ApplicationsResponse"]["Item"]])
+
+    tname = "welcome-" + RUN
+    r = pp.create_in_app_template(
+        TemplateName=tname,
+        InAppTemplateRequest={"Content": SEED_CONTENT, "Layout": "MIDDLE_BANNER", "CustomConfig": {"screen": "home"}, "TemplateDescription": "seed 000"},
+    )
+    eq("create_in_app_template: 201", 201, status(r))
+    check("create_in_app_template: Arn .../templates/<name>/INAPP", r["TemplateCreateMessageBody"]["Arn"].endswith(":templates/%s/INAPP" % tname), r)
+    t = pp.get_in_app_template(TemplateName=tname)["InAppTemplateResponse"]
+    eq("get_in_app_template: Version \"1\", INAPP, MIDDLE_BANNER", ("1", "INAPP", "MIDDLE_BANNER"), (t.get("Version"), t.get("TemplateType"), t.get("Layout")))
+    eq("get_in_app_template: content round-trips", SEED_CONTENT, t["Content"])
+
+    endpoint(app, "111", User={"UserId": "user-1", "UserAttributes": {"CreatedDate": ["2026-02-10T08:00:00Z"]}}, Demographic={"Platform": "ios"})
+    endpoint(app, "222", User={"UserId": "user-2", "UserAttributes": {"CreatedDate": ["2026-01-15T08:00:00Z"]}}, Demographic={"Platform": "android"})
+    ok("update_endpoint 111 and 222 (IN_APP, no Address): 202")
+    e = pp.get_endpoint(ApplicationId=app, EndpointId="111")["EndpointResponse"]
+    eq("get_endpoint 111", ("IN_APP", "ACTIVE", "user-1", "ios"), (e.get("ChannelType"), e.get("EndpointStatus"), e["User"]["UserId"], e["Demographic"]["Platform"]))
+
+    r = pp.create_segment(ApplicationId=app, WriteSegmentRequest=SEED_SEGMENT)
+    eq("create_segment (seed 000): 201", 201, status(r))
+    seg = r["SegmentResponse"]["Id"]
+    eq("create_segment: DIMENSIONAL, Version 1", ("DIMENSIONAL", 1), (r["SegmentResponse"]["SegmentType"], r["SegmentResponse"]["Version"]))
+
+    r = pp.create_campaign(ApplicationId=app, WriteCampaignRequest=SEED_CAMPAIGN)
+    eq("create_campaign (seed 000: inline, Frequency ONCE, no SegmentId): 201", 201, status(r))
+    a = r["CampaignResponse"]["Id"]
+    end = iso(30 * DAY)
+    r = pp.create_campaign(
+        ApplicationId=app,
+        WriteCampaignRequest={
+            "Name": "Promo for new users",
+            "SegmentId": seg,
+            "TemplateConfiguration": {"InAppTemplate": {"Name": tname}},
+            "Limits": {"Daily": 2, "Total": 3, "Session": 1},
+            "Priority": 1,
+            "Schedule": {
+                "StartTime": "IMMEDIATE",
+                "EndTime": end,
+                "Frequency": "IN_APP_EVENT",
+                "QuietTime": {"Start": "22:00", "End": "06:00"},
+                "EventFilter": {
+                    "FilterType": "ENDPOINT",
+                    "Dimensions": {
+                        "EventType": {"DimensionType": "INCLUSIVE", "Values": ["app_launch"]},
+                        "Attributes": {"screen": {"AttributeType": "INCLUSIVE", "Values": ["home"]}},
+                        "Metrics": {"cart_value": {"ComparisonOperator": "GREATER_THAN", "Value": 500.0}},
+                    },
+                },
+            },
+            "tags": {"team": "growth"},
+        },
+    )
+    b = r["CampaignResponse"]["Id"]
+    b_arn = r["CampaignResponse"]["Arn"]
+    c = r["CampaignResponse"]
+    eq("create_campaign B (template, segment, caps, priority)", (seg, tname, 2, 3, 1, 1), (c["SegmentId"], c["TemplateConfiguration"]["InAppTemplate"]["Name"], c["Limits"]["Daily"], c["Limits"]["Total"], c["Limits"]["Session"], c["Priority"]))
+    eq("get_campaign B: EXECUTING, Version 1", ("EXECUTING", 1), (lambda c: (c["State"]["CampaignStatus"], c["Version"]))(pp.get_campaign(ApplicationId=app, CampaignId=b)["CampaignResponse"]))
+
+    msgs = messages(app, "111")
+    eq("get_in_app_messages 111: B (priority 1) then A (no priority)", [b, a], [m["CampaignId"] for m in msgs])
+    mb = find(msgs, b)
+    eq("B: TreatmentId \"0\", Priority 1, caps Daily 2 / Total 3 / Session 1", ("0", 1, 2, 3, 1), (mb.get("TreatmentId"), mb.get("Priority"), mb.get("DailyCap"), mb.get("TotalCap"), mb.get("SessionCap")))
+    dims = mb["Schedule"]["EventFilter"]["Dimensions"]
+    eq("B: Schedule.EventFilter.Dimensions as configured",
+       (["app_launch"], {"screen": {"AttributeType": "INCLUSIVE", "Values": ["home"]}}, {"cart_value": {"ComparisonOperator": "GREATER_THAN", "Value": 500.0}}),
+       (dims["EventType"]["Values"], dims.get("Attributes"), dims.get("Metrics")))
+    eq("B: Schedule.EndDate and QuietTime", (end, {"Start": "22:00", "End": "06:00"}), (mb["Schedule"].get("EndDate"), mb["Schedule"].get("QuietTime")))
+    eq("B: the template's message", {"Content": SEED_CONTENT, "Layout": "MIDDLE_BANNER", "CustomConfig": {"screen": "home"}}, mb["InAppMessage"])
+    ma = find(msgs, a)
+    da = ma["Schedule"]["EventFilter"]["Dimensions"]
+    eq("A: EventFilter.Dimensions with EventType app_launched and empty Attributes/Metrics", (["app_launched"], {}, {}), (da["EventType"]["Values"], da.get("Attributes"), da.get("Metrics")))
+    eq("A: TreatmentId \"0\", the seed's inline message", ("0", SEED_CONTENT, "MIDDLE_BANNER"), (ma.get("TreatmentId"), ma["InAppMessage"]["Content"], ma["InAppMessage"]["Layout"]))
+    eq("get_in_app_messages 222 (not a new user): only A", [a], campaign_ids(app, "222"))
+
+    # Seed 002's put_events, as written there (no treatment_id, timestamp without a zone).
+    response = pp.put_events(
+        ApplicationId=app,
+        EventsRequest={
+            "BatchItem": {
+                "111": {
+                    "Endpoint": {},
+                    "Events": {
+                        "seed-002-" + RUN: {
+                            "Attributes": {"campaign_id": a, "delivery_type": "IN_APP_MESSAGE"},
+                            "EventType": "_inapp.message_displayed",
+                            "Timestamp": datetime.datetime.fromtimestamp(time.time()).isoformat(),
+                        }
+                    },
+                }
+            }
+        },
+    )
+    eq("put_events (seed 002 style): 202, event 202",
+       (202, 202), (status(response), response["EventsResponse"]["Results"]["111"]["EventsItemResponse"]["seed-002-" + RUN]["StatusCode"]))
+    put_events(app, "111", {
+        RUN + "-dismissed-a": inapp_event("_inapp.message_dismissed", a),
+        RUN + "-displayed-b": inapp_event("_inapp.message_displayed", b),
+        RUN + "-clicked-b": inapp_event("_inapp.message_clicked", b),
+    }, what="put_events _inapp.message_dismissed/_displayed/_clicked with campaign_id/treatment_id/delivery_type: all 202")
+    eq("after one display: the ONCE campaign A is gone for 111, B stays", [b], campaign_ids(app, "111"))
+    eq("222 still gets A (ONCE is per endpoint)", [a], campaign_ids(app, "222"))
+    put_events(app, "111", {RUN + "-displayed-b-2": inapp_event("_inapp.message_displayed", b)})
+    eq("after B's second display today (Daily 2): nothing for 111", [], campaign_ids(app, "111"))
+
+    # Template versions: a campaign uses the active version.
+    endpoint(app, "333", User={"UserId": "user-3", "UserAttributes": {"CreatedDate": ["2026-03-01T00:00:00Z"]}})
+    v2 = copy.deepcopy(SEED_CONTENT)
+    v2[0]["HeaderConfig"]["Header"] = "Welcome back!"
+    r = pp.update_in_app_template(TemplateName=tname, CreateNewVersion=True, InAppTemplateRequest={"Content": v2, "Layout": "MIDDLE_BANNER", "TemplateDescription": "v2"})
+    eq("update_in_app_template CreateNewVersion: 202 MessageBody", (202, True), (status(r), bool(r["MessageBody"].get("Message"))))
+    eq("get_in_app_template: the active version is still \"1\"", "1", pp.get_in_app_template(TemplateName=tname)["InAppTemplateResponse"]["Version"])
+    eq("get_in_app_template Version 2: the new header", "Welcome back!", pp.get_in_app_template(TemplateName=tname, Version="2")["InAppTemplateResponse"]["Content"][0]["HeaderConfig"]["Header"])
+    vs = pp.list_template_versions(TemplateName=tname, TemplateType="INAPP")["TemplateVersionsResponse"]["Item"]
+    eq("list_template_versions INAPP: \"1\" and \"2\"", ["1", "2"], sorted(v["Version"] for v in vs))
+    eq("333 gets B with version 1's header", "Welcome!", find(messages(app, "333"), b)["InAppMessage"]["Content"][0]["HeaderConfig"]["Header"])
+    r = pp.update_template_active_version(TemplateName=tname, TemplateType="INAPP", TemplateActiveVersionRequest={"Version": "2"})
+    eq("update_template_active_version: 200", 200, status(r))
+    eq("333 gets B with the newly active version 2", "Welcome back!", find(messages(app, "333"), b)["InAppMessage"]["Content"][0]["HeaderConfig"]["Header"])
+    lt = pp.list_templates(TemplateType="INAPP", Prefix=tname)["TemplatesResponse"]["Item"]
+    eq("list_templates INAPP prefix: the template, active version 2", [(tname, "INAPP", "2")], [(x["TemplateName"], x["TemplateType"], x.get("Version")) for x in lt])
+
+    # Segment versions.
+    r = pp.update_segment(ApplicationId=app, SegmentId=seg, WriteSegmentRequest=dict(SEED_SEGMENT, Name="New users v2"))
+    eq("update_segment: 200, Version 2", (200, 2), (status(r), r["SegmentResponse"]["Version"]))
+    eq("get_segment_versions: 1 and 2", [1, 2], sorted(s["Version"] for s in pp.get_segment_versions(ApplicationId=app, SegmentId=seg)["SegmentsResponse"]["Item"]))
+    eq("get_segment_version 1: the old name", "New Users (Last 7 Days)", pp.get_segment_version(ApplicationId=app, SegmentId=seg, Version="1")["SegmentResponse"]["Name"])
+
+    # Campaign versions, pause and resume.
+    r = pp.update_campaign(ApplicationId=app, CampaignId=b, WriteCampaignRequest={"IsPaused": True})
+    eq("update_campaign IsPaused: 200, Version 2, PAUSED", (200, 2, True, "PAUSED"), (status(r), r["CampaignResponse"]["Version"], r["CampaignResponse"].get("IsPaused"), r["CampaignResponse"]["State"]["CampaignStatus"]))
+    eq("paused B is not returned to 333", [], campaign_ids(app, "333"))
+    eq("get_campaign_versions B: 1 and 2", [1, 2], sorted(c["Version"] for c in pp.get_campaign_versions(ApplicationId=app, CampaignId=b)["CampaignsResponse"]["Item"]))
+    eq("get_campaign_version B 1: Priority 1, not paused", (1, False), (lambda c: (c["Priority"], bool(c.get("IsPaused"))))(pp.get_campaign_version(ApplicationId=app, CampaignId=b, Version="1")["CampaignResponse"]))
+    pp.update_campaign(ApplicationId=app, CampaignId=b, WriteCampaignRequest={"IsPaused": False})
+    eq("resumed B is returned to 333 again", [b], campaign_ids(app, "333"))
+
+    # Tags.
+    eq("list_tags_for_resource (app, tagged at creation)", {"env": "test"}, pp.list_tags_for_resource(ResourceArn=app_arn)["TagsModel"]["tags"])
+    eq("tag_resource: 204", 204, status(pp.tag_resource(ResourceArn=app_arn, TagsModel={"tags": {"owner": "growth-team", "cost": "42"}})))
+    eq("list_tags_for_resource after tag", {"env": "test", "owner": "growth-team", "cost": "42"}, pp.list_tags_for_resource(ResourceArn=app_arn)["TagsModel"]["tags"])
+    eq("untag_resource two keys: 204", 204, status(pp.untag_resource(ResourceArn=app_arn, TagKeys=["owner", "cost"])))
+    eq("list_tags_for_resource after untag", {"env": "test"}, pp.list_tags_for_resource(ResourceArn=app_arn)["TagsModel"]["tags"])
+    eq("list_tags_for_resource (campaign B)", {"team": "growth"}, pp.list_tags_for_resource(ResourceArn=b_arn)["TagsModel"]["tags"])
+
+    # Users and endpoints.
+    eq("get_user_endpoints user-1", ["111"], [x["Id"] for x in pp.get_user_endpoints(ApplicationId=app, UserId="user-1")["EndpointsResponse"]["Item"]])
+    r = pp.delete_endpoint(ApplicationId=app, EndpointId="222")
+    eq("delete_endpoint 222: 202 with the endpoint", (202, "222"), (status(r), r["EndpointResponse"].get("Id")))
+    expect_error("get_endpoint after delete_endpoint", "NotFoundException", 404, pp.get_endpoint, ApplicationId=app, EndpointId="222")
+    eq("get_user_endpoints user-2: none left", [], [x["Id"] for x in pp.get_user_endpoints(ApplicationId=app, UserId="user-2")["EndpointsResponse"]["Item"]]) if _user_endpoints_ok(app, "user-2") else None
+
+    r = pp.delete_campaign(ApplicationId=app, CampaignId=a)
+    eq("delete_campaign A: 200 with the campaign", (200, a), (status(r), r["CampaignResponse"]["Id"]))
+    expect_error("get_campaign after delete_campaign", "NotFoundException", 404, pp.get_campaign, ApplicationId=app, CampaignId=a)
+    r = pp.delete_app(ApplicationId=app)
+    eq("delete_app: 200 with the app", (200, app), (status(r), r["ApplicationResponse"]["Id"]))
+    expect_error("get_app after delete_app", "NotFoundException", 404, pp.get_app, ApplicationId=app)
+    r = pp.delete_in_app_template(TemplateName=tname)
+    eq("delete_in_app_template: 202", 202, status(r))
+    expect_error("get_in_app_template after delete", "NotFoundException", 404, pp.get_in_app_template, TemplateName=tname)
+
+
+def _user_endpoints_ok(app, user):
+    """GetUserEndpoints for a user without endpoints: Pinpoint answers
+    NotFoundException; an empty list is accepted too."""
+    try:
+        pp.get_user_endpoints(ApplicationId=app, UserId=user)
+        return True
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "NotFoundException":
+            ok("get_user_endpoints user-2 after its only endpoint was deleted -> NotFoundException")
+            return False
+        raise
+
+
+def caps():
+    print("-- caps")
+    app = new_app("caps")
+    for ep in ("c1", "c2", "c3"):
+        endpoint(app, ep)
+    d = campaign(app, "daily-2-total-3", Limits={"Daily": 2, "Total": 3}, Priority=1)
+    t = campaign(app, "total-2", Limits={"Total": 2}, Priority=2)
+    msgs = messages(app, "c1")
+    eq("c1 gets both capped campaigns", [d, t], [m["CampaignId"] for m in msgs])
+    md, mt = find(msgs, d), find(msgs, t)
+    eq("Daily=2/Total=3 campaign: DailyCap 2, TotalCap 3, SessionCap 0", (2, 3, 0), (md.get("DailyCap", 0), md.get("TotalCap", 0), md.get("SessionCap", 0)))
+    eq("Total=2 campaign: DailyCap 0, TotalCap 2", (0, 2), (mt.get("DailyCap", 0), mt.get("TotalCap", 0)))
+
+    first = {RUN + "-d1": inapp_event("_inapp.message_displayed", d), RUN + "-t1": inapp_event("_inapp.message_displayed", t)}
+    put_events(app, "c1", first, what="displayed once each")
+    eq("after 1 display each: both still there", [d, t], campaign_ids(app, "c1"))
+    put_events(app, "c1", first, what="the same PutEvents batch retried (same event IDs): 202 again")
+    eq("a retried batch does not count twice: both still there", [d, t], campaign_ids(app, "c1"))
+    put_events(app, "c1", {
+        RUN + "-d-dismissed": inapp_event("_inapp.message_dismissed", d),
+        RUN + "-d-clicked": inapp_event("_inapp.message_clicked", d),
+        RUN + "-t-clicked": inapp_event("_inapp.message_clicked", t),
+        RUN + "-other": {"EventType": "app_launch", "Timestamp": seed_timestamp(), "Attributes": {"campaign_id": d}},
+    }, what="dismissed/clicked/custom events")
+    eq("only _inapp.message_displayed counts: both still there", [d, t], campaign_ids(app, "c1"))
+    put_events(app, "c1", {RUN + "-d2": inapp_event("_inapp.message_displayed", d), RUN + "-t2": inapp_event("_inapp.message_displayed", t)})
+    eq("after 2 displays: the Daily=2 and the Total=2 campaigns are gone for c1", [], campaign_ids(app, "c1"))
+    eq("c2 (no displays) still gets both: caps count per endpoint", [d, t], campaign_ids(app, "c2"))
+    put_events(app, "c3", {RUN + "-c3-a": inapp_event("_inapp.message_displayed", d, timestamp=iso()),
+                           RUN + "-c3-b": inapp_event("_inapp.message_displayed", d, timestamp=iso())})
+    eq("two displays in one batch (UTC Z timestamps) reach Daily=2 for c3", [t], campaign_ids(app, "c3"))
+
+    # Project default caps (ApplicationSettings.Limits) apply where a campaign has none.
+    app2 = new_app("caps-default")
+    r = pp.update_application_settings(ApplicationId=app2, WriteApplicationSettingsRequest={"Limits": {"Daily": 1}})
+    eq("update_application_settings Limits.Daily=1: 200", 200, status(r))
+    endpoint(app2, "p1")
+    p = campaign(app2, "no-own-limits")
+    own = campaign(app2, "own-daily-3", Limits={"Daily": 3})
+    msgs = messages(app2, "p1")
+    eq("DailyCap: project default 1 for the campaign without Limits, its own 3 otherwise", {p: 1, own: 3}, {m["CampaignId"]: m.get("DailyCap", 0) for m in msgs})
+    put_events(app2, "p1", {RUN + "-p1": inapp_event("_inapp.message_displayed", p), RUN + "-own1": inapp_event("_inapp.message_displayed", own)})
+    eq("after one display: the project default cap hides the first, not the second", [own], campaign_ids(app2, "p1"))
+
+
+def priority():
+    print("-- priority")
+    app = new_app("priority")
+    endpoint(app, "e1")
+    p3 = campaign(app, "p3", Priority=3)
+    p1_late = campaign(app, "p1-late", Priority=1, schedule={"StartTime": "IMMEDIATE", "EndTime": iso(20 * DAY), "EventFilter": event_filter()})
+    p2 = campaign(app, "p2", Priority=2)
+    p1_early = campaign(app, "p1-early", Priority=1, schedule={"StartTime": "IMMEDIATE", "EndTime": iso(10 * DAY), "EventFilter": event_filter()})
+    msgs = messages(app, "e1")
+    eq("lower Priority first; ties by the earlier EndTime", [p1_early, p1_late, p2, p3], [m["CampaignId"] for m in msgs])
+    eq("each carries its Priority", [1, 1, 2, 3], [m.get("Priority") for m in msgs])
+    more = [campaign(app, "p%d" % n, Priority=n) for n in range(11, 3, -1)]  # p11 ... p4
+    msgs = messages(app, "e1")
+    eq("12 eligible campaigns: the 10 best, in order", [p1_early, p1_late, p2, p3] + list(reversed(more))[:6], [m["CampaignId"] for m in msgs])
+
+
+def treatments():
+    print("-- treatments")
+    app = new_app("ab")
+    n = 200
+    ids = ["ab-%03d" % i for i in range(n)]
+    for i in range(0, n, 100):
+        r = pp.update_endpoints_batch(ApplicationId=app, EndpointBatchRequest={"Item": [{"Id": ep, "ChannelType": "IN_APP"} for ep in ids[i:i + 100]]})
+        eq("update_endpoints_batch of 100: 202", 202, status(r))
+    cid = campaign(app, "ab-test", header="Variant A", HoldoutPercent=10, TreatmentName="A", AdditionalTreatments=[
+        {"SizePercent": 30, "TreatmentName": "B", "MessageConfiguration": message("Variant B")},
+        {"SizePercent": 20, "TreatmentName": "C", "MessageConfiguration": message("Variant C", layout="BOTTOM_BANNER")},
+    ])
+    c = pp.get_campaign(ApplicationId=app, CampaignId=cid)["CampaignResponse"]
+    at = c.get("AdditionalTreatments") or []
+    eq("get_campaign: two AdditionalTreatments (SizePercent 30, 20), HoldoutPercent 10", ([30, 20], ["B", "C"], 10),
+       ([x["SizePercent"] for x in at], [x.get("TreatmentName") for x in at], c.get("HoldoutPercent")))
+    tid = {"0": "Variant A", at[0]["Id"]: "Variant B", at[1]["Id"]: "Variant C"}
+    check("treatment Ids are distinct strings, none of them \"0\"", len(tid) == 3 and all(isinstance(x["Id"], str) for x in at), at)
+
+    got = {}
+    for ep in ids:
+        msgs = messages(app, ep)
+        if not msgs:
+            got[ep] = None
+            continue
+        if len(msgs) != 1:
+            fail("one message for %s" % ep, 1, msgs)
+        m = msgs[0]
+        want_header = tid.get(m.get("TreatmentId"))
+        if want_header is None:
+            fail("TreatmentId of %s is one of %s" % (ep, sorted(tid)), sorted(tid), m.get("TreatmentId"))
+        if m["InAppMessage"]["Content"][0]["HeaderConfig"]["Header"] != want_header:
+            fail("%s: treatment %s carries its own message" % (ep, m["TreatmentId"]), want_header, m["InAppMessage"])
+        got[ep] = m["TreatmentId"]
+    ok("every returned message is its treatment's message (%s)" % ", ".join("%s=%s" % kv for kv in sorted(tid.items())))
+    for ep in ids:
+        again = [m.get("TreatmentId") for m in messages(app, ep)]
+        if again != ([got[ep]] if got[ep] else []):
+            fail("%s gets the same treatment on every call" % ep, got[ep], again)
+    ok("each of the %d endpoints gets the same treatment (or nothing) on a second call" % n)
+
+    counts = collections.Counter(got.values())
+    shares = {"0": 40, at[0]["Id"]: 30, at[1]["Id"]: 20, None: 10}
+    for key, pct in shares.items():
+        p = pct / 100
+        want = n * p
+        tol = 4 * math.sqrt(n * p * (1 - p))
+        if abs(counts.get(key, 0) - want) > tol:
+            fail("treatment %s gets about %d%% of %d endpoints" % (key or "holdout", pct, n), "%.0f +/- %.0f" % (want, tol), dict(counts))
+    ok("split over %d endpoints roughly 40/30/20 + 10%% holdout: %s" % (n, {("holdout" if k is None else k): v for k, v in counts.items()}))
+    holdout = [ep for ep, v in got.items() if v is None]
+    check("holdout endpoints get nothing (%d of them)" % len(holdout), len(holdout) > 0)
+
+    # A displayed event carrying a treatment_id counts against that endpoint.
+    ep = next(ep for ep, v in got.items() if v == at[0]["Id"])
+    pp.update_campaign(ApplicationId=app, CampaignId=cid, WriteCampaignRequest={"Limits": {"Total": 1}})
+    put_events(app, ep, {RUN + "-ab": inapp_event("_inapp.message_displayed", cid, treatment_id=at[0]["Id"])})
+    eq("a displayed event with treatment_id %s counts against Total=1" % at[0]["Id"], [], campaign_ids(app, ep))
+
+
+def schedule():
+    print("-- schedule")
+    app = new_app("schedule")
+    endpoint(app, "s1")
+    future = campaign(app, "future", schedule={"StartTime": iso(DAY), "EndTime": iso(2 * DAY), "EventFilter": event_filter()})
+    past = campaign(app, "past", schedule={"StartTime": iso(-2 * DAY), "EndTime": iso(-DAY), "EventFilter": event_filter()})
+    immediate = campaign(app, "immediate", schedule={"StartTime": "IMMEDIATE", "EventFilter": event_filter(), "QuietTime": {"Start": "23:00", "End": "07:00"}})
+    window = campaign(app, "window", schedule={"StartTime": iso(-datetime.timedelta(hours=1)), "EndTime": iso(DAY), "EventFilter": event_filter()})
+    paused = campaign(app, "paused", IsPaused=True)
+    msgs = messages(app, "s1")
+    eq("returned: IMMEDIATE and the open window; not the future, past or paused ones", sorted([immediate, window]), sorted(m["CampaignId"] for m in msgs))
+    eq("QuietTime goes to the client", {"Start": "23:00", "End": "07:00"}, find(msgs, immediate)["Schedule"].get("QuietTime"))
+    states = {name: pp.get_campaign(ApplicationId=app, CampaignId=cid)["CampaignResponse"]["State"]["CampaignStatus"]
+              for name, cid in [("future", future), ("past", past), ("immediate", immediate), ("window", window), ("paused", paused)]}
+    eq("State.CampaignStatus", {"future": "SCHEDULED", "past": "COMPLETED", "immediate": "EXECUTING", "window": "EXECUTING", "paused": "PAUSED"}, states)
+    pp.update_campaign(ApplicationId=app, CampaignId=future, WriteCampaignRequest={"Schedule": {"StartTime": "IMMEDIATE", "EventFilter": event_filter()}})
+    eq("moving the future campaign's StartTime to IMMEDIATE makes it live", sorted([immediate, window, future]), sorted(campaign_ids(app, "s1")))
+    eq("... and EXECUTING", "EXECUTING", pp.get_campaign(ApplicationId=app, CampaignId=future)["CampaignResponse"]["State"]["CampaignStatus"])
+
+
+def targeting():
+    print("-- targeting")
+    app = new_app("targeting")
+    segs = {
+        "attr": {"Name": "attr", "Dimensions": {"Attributes": {"plan": {"AttributeType": "INCLUSIVE", "Values": ["pro"]}}}},
+        "excl": {"Name": "excl", "Dimensions": {"Attributes": {"plan": {"AttributeType": "EXCLUSIVE", "Values": ["free"]}}}},
+        "user": {"Name": "user", "Dimensions": {"UserAttributes": {"tier": {"AttributeType": "INCLUSIVE", "Values": ["gold"]}}}},
+        "platform": {"Name": "platform", "Dimensions": {"Demographic": {"Platform": {"DimensionType": "INCLUSIVE", "Values": ["android"]}}}},
+        "country": {"Name": "country", "Dimensions": {"Location": {"Country": {"DimensionType": "INCLUSIVE", "Values": ["DE"]}}}},
+        "metric": {"Name": "metric", "Dimensions": {"Metrics": {"purchases": {"ComparisonOperator": "GREATER_THAN", "Value": 5.0}}}},
+        "after": dict(SEED_SEGMENT, Name="after"),
+    }
+    camp = {}
+    for name, req in segs.items():
+        camp[name] = campaign(app, "to-" + name, SegmentId=segment(app, req))
+    ok("7 segments (endpoint attribute, EXCLUSIVE, user attribute, platform, country, metric, the seed's AFTER date) with a campaign each")
+    name_of = {v: k for k, v in camp.items()}
+
+    base = {
+        "Attributes": {"plan": ["free"]},
+        "User": {"UserId": "u", "UserAttributes": {"tier": ["silver"], "CreatedDate": ["2026-01-01T00:00:00Z"]}},
+        "Demographic": {"Platform": "ios"},
+        "Location": {"Country": "US"},
+        "Metrics": {"purchases": 1.0},
+    }
+
+    def variant(**over):
+        v = copy.deepcopy(base)
+        for k, val in over.items():
+            v[k] = val
+        return v
+
+    everything = variant(
+        Attributes={"plan": ["pro"]},
+        User={"UserId": "u", "UserAttributes": {"tier": ["gold"], "CreatedDate": ["2026-03-01T00:00:00Z"]}},
+        Demographic={"Platform": "android"},
+        Location={"Country": "DE"},
+        Metrics={"purchases": 7.0},
+    )
+    cases = {
+        "t-none": (base, []),
+        "t-all": (everything, sorted(camp)),
+        "t-attr": (variant(Attributes={"plan": ["pro"]}), ["attr", "excl"]),
+        "t-user": (variant(User={"UserId": "u", "UserAttributes": {"tier": ["gold"], "CreatedDate": ["2026-01-01T00:00:00Z"]}}), ["user"]),
+        "t-platform": (variant(Demographic={"Platform": "android"}), ["platform"]),
+        "t-country": (variant(Location={"Country": "DE"}), ["country"]),
+        "t-metric": (variant(Metrics={"purchases": 7.0}), ["metric"]),
+        "t-after": (variant(User={"UserId": "u", "UserAttributes": {"tier": ["silver"], "CreatedDate": ["2026-02-06T00:00:00Z"]}}), ["after"]),
+    }
+    for ep, (fields, want) in cases.items():
+        endpoint(app, ep, **fields)
+        eq("%s gets the campaigns of %s" % (ep, want or "no segment"), sorted(want), sorted(name_of[c] for c in campaign_ids(app, ep)))
+
+    endpoint(app, "t-attr", Attributes={"plan": ["free"]})
+    eq("UpdateEndpoint replaces attribute values: t-attr with plan [free] now gets nothing", [], campaign_ids(app, "t-attr"))
+
+    endpoint(app, "t-email", ChannelType="EMAIL", Address="someone@example.com", **{k: v for k, v in everything.items()})
+    eq("an EMAIL endpoint matching every segment gets no in-app messages", [], campaign_ids(app, "t-email"))
+    endpoint(app, "t-optout", OptOut="ALL", **everything)
+    eq("an opted-out (OptOut ALL) IN_APP endpoint gets nothing", [], campaign_ids(app, "t-optout"))
+    endpoint(app, "t-inactive", EndpointStatus="INACTIVE", **everything)
+    eq("an INACTIVE IN_APP endpoint gets nothing", [], campaign_ids(app, "t-inactive"))
+    eq("an unknown endpoint gets an empty list", [], campaign_ids(app, "t-nobody-" + RUN))
+
+
+def client_key():
+    print("-- client key")
+    x = new_app("keys-x")
+    y = new_app("keys-y")
+    code, headers, body = signed("POST", "/inappd/v1/apps/%s/keys" % x, {"Description": "iOS app " + RUN})
+    if code != 201:
+        fail("POST /inappd/v1/apps/{id}/keys (SigV4, root key): 201", 201, (code, body))
+    check("client key: AccessKeyId, SecretAccessKey, ApplicationId", body.get("AccessKeyId") and body.get("SecretAccessKey") and body.get("ApplicationId") == x, body)
+    key, secret = body["AccessKeyId"], body["SecretAccessKey"]
+    code, _, listed = signed("GET", "/inappd/v1/apps/%s/keys" % x)
+    eq("GET /inappd/v1/apps/{id}/keys lists it, without the secret", (200, [key], [None]),
+       (code, [k["AccessKeyId"] for k in (listed or {}).get("Item", [])], [k.get("SecretAccessKey") for k in (listed or {}).get("Item", [])]))
+    code, _, body = signed("POST", "/inappd/v1/apps/%s/keys" % x, {"Description": "x"}, key=None)
+    eq("an unsigned request: 403", 403, code)
+
+    kc = client(key, secret)
+    cid = campaign(x, "for-devices")
+    r = kc.update_endpoint(ApplicationId=x, EndpointId="dev-1", EndpointRequest={"ChannelType": "IN_APP", "Demographic": {"Platform": "web"}})
+    eq("client key: update_endpoint on its app: 202", 202, status(r))
+    r = kc.update_endpoints_batch(ApplicationId=x, EndpointBatchRequest={"Item": [{"Id": "dev-2", "ChannelType": "IN_APP"}]})
+    eq("client key: update_endpoints_batch on its app: 202", 202, status(r))
+    eq("client key: get_in_app_messages on its app", [cid], campaign_ids(x, "dev-1", c=kc))
+    put_events(x, "dev-1", {RUN + "-kc": inapp_event("_inapp.message_displayed", cid)}, c=kc, what="client key: put_events on its app: 202")
+
+    expect_error("client key: get_app (its own app)", "ForbiddenException", 403, kc.get_app, ApplicationId=x)
+    expect_error("client key: get_apps", "ForbiddenException", 403, kc.get_apps)
+    expect_error("client key: get_endpoint", "ForbiddenException", 403, kc.get_endpoint, ApplicationId=x, EndpointId="dev-1")
+    expect_error("client key: create_campaign", "ForbiddenException", 403, kc.create_campaign, ApplicationId=x,
+                 WriteCampaignRequest={"Name": "evil", "MessageConfiguration": message("evil"), "Schedule": {"StartTime": "IMMEDIATE"}})
+    expect_error("client key: get_in_app_messages of another app", "ForbiddenException", 403, kc.get_in_app_messages, ApplicationId=y, EndpointId="dev-1")
+    expect_error("client key: put_events to another app", "ForbiddenException", 403, kc.put_events, ApplicationId=y,
+                 EventsRequest={"BatchItem": {"dev-1": {"Endpoint": {}, "Events": {"e": inapp_event("_inapp.message_displayed", cid)}}}})
+    expect_error("client key: update_endpoint in another app", "ForbiddenException", 403, kc.update_endpoint, ApplicationId=y, EndpointId="dev-1",
+                 EndpointRequest={"ChannelType": "IN_APP"})
+    code, _, body = signed("POST", "/inappd/v1/apps/%s/keys" % x, {"Description": "escalate"}, key=key, secret=secret)
+    eq("client key: creating keys: 403", 403, code)
+    check("... and nothing was created in app y", pp.get_endpoint and _no_endpoint(y, "dev-1"))
+
+    bad = client(key, "wrong" + secret[5:])
+    try:
+        bad.get_in_app_messages(ApplicationId=x, EndpointId="dev-1")
+        fail("a wrong secret", "HTTP 403", "success")
+    except ClientError as e:
+        eq("a wrong secret: HTTP 403 (%s: %s)" % (e.response["Error"].get("Code"), e.response["Error"].get("Message")), 403, e.response["ResponseMetadata"]["HTTPStatusCode"])
+
+    code, _, _ = signed("DELETE", "/inappd/v1/keys/%s" % key)
+    eq("DELETE /inappd/v1/keys/{id}: 200", 200, code)
+    try:
+        kc.get_in_app_messages(ApplicationId=x, EndpointId="dev-1")
+        fail("a deleted client key", "HTTP 403", "success")
+    except ClientError as e:
+        eq("a deleted client key: HTTP 403 (%s)" % e.response["Error"].get("Code"), 403, e.response["ResponseMetadata"]["HTTPStatusCode"])
+
+
+def _no_endpoint(app, ep):
+    try:
+        pp.get_endpoint(ApplicationId=app, EndpointId=ep)
+        return False
+    except ClientError as e:
+        return e.response["Error"]["Code"] == "NotFoundException"
+
+
+def bad_input():
+    print("-- bad input")
+    app = new_app("bad-input")
+    tname = "ok-" + RUN
+    pp.create_in_app_template(TemplateName=tname, InAppTemplateRequest={"Content": SEED_CONTENT, "Layout": "MIDDLE_BANNER"})
+    seg = segment(app, SEED_SEGMENT)
+    endpoint(app, "b1", Demographic={"Platform": "ios"})
+    good = campaign(app, "good", SegmentId=seg)
+
+    six = "six-" + RUN
+    expect_error("create_in_app_template with 6 content cards", "BadRequestException", 400, pp.create_in_app_template,
+                 TemplateName=six, InAppTemplateRequest={"Content": SEED_CONTENT * 6, "Layout": "CAROUSEL"})
+    expect_error("... nothing stored: get_in_app_template", "NotFoundException", 404, pp.get_in_app_template, TemplateName=six)
+    r = pp.create_in_app_template(TemplateName=six, InAppTemplateRequest={"Content": SEED_CONTENT * 5, "Layout": "CAROUSEL"})
+    eq("5 content cards are fine (CAROUSEL): 201", 201, status(r))
+    expect_error("update_in_app_template to 6 cards", "BadRequestException", 400, pp.update_in_app_template,
+                 TemplateName=six, InAppTemplateRequest={"Content": SEED_CONTENT * 6, "Layout": "CAROUSEL"})
+    eq("... nothing stored: still 5 cards, version 1", (5, "1"), (lambda t: (len(t["Content"]), t["Version"]))(pp.get_in_app_template(TemplateName=six)["InAppTemplateResponse"]))
+
+    for bad_name in ("bad.name-" + RUN, "_starts-with-underscore-" + RUN, "x" * 129):
+        expect_error("create_in_app_template named %r" % (bad_name[:40] + ("..." if len(bad_name) > 40 else "")), "BadRequestException", 400,
+                     pp.create_in_app_template, TemplateName=bad_name, InAppTemplateRequest={"Content": SEED_CONTENT, "Layout": "MIDDLE_BANNER"})
+    names = [t["TemplateName"] for t in pp.list_templates(TemplateType="INAPP")["TemplatesResponse"]["Item"]]
+    check("... nothing stored: list_templates has no bad names", not any(n.startswith(("bad.", "_", "xxx")) for n in names), names)
+
+    layout = "layout-" + RUN
+    expect_error("create_in_app_template with Layout SIDEWAYS_BANNER", "BadRequestException", 400, pp.create_in_app_template,
+                 TemplateName=layout, InAppTemplateRequest={"Content": SEED_CONTENT, "Layout": "SIDEWAYS_BANNER"})
+    expect_error("... nothing stored", "NotFoundException", 404, pp.get_in_app_template, TemplateName=layout)
+    bad_btn = copy.deepcopy(SEED_CONTENT)
+    bad_btn[0]["PrimaryBtn"]["DefaultConfig"]["ButtonAction"] = "TELEPORT"
+    expect_error("create_in_app_template with ButtonAction TELEPORT", "BadRequestException", 400, pp.create_in_app_template,
+                 TemplateName=layout, InAppTemplateRequest={"Content": bad_btn, "Layout": "MIDDLE_BANNER"})
+
+    def campaigns_state():
+        return sorted((c["Id"], c["Version"]) for c in pp.get_campaigns(ApplicationId=app)["CampaignsResponse"]["Item"])
+
+    before = campaigns_state()
+    base = {"Name": "bad", "Schedule": {"StartTime": "IMMEDIATE", "EventFilter": event_filter()}}
+    expect_error("create_campaign with an unknown SegmentId", "BadRequestException", 400, pp.create_campaign, ApplicationId=app,
+                 WriteCampaignRequest=dict(base, SegmentId="no-such-segment", MessageConfiguration=message("x")))
+    expect_error("create_campaign with an unknown template", "BadRequestException", 400, pp.create_campaign, ApplicationId=app,
+                 WriteCampaignRequest=dict(base, SegmentId=seg, TemplateConfiguration={"InAppTemplate": {"Name": "no-such-template-" + RUN}}))
+    expect_error("create_campaign with Limits.Daily 101 (Pinpoint's maximum is 100)", "BadRequestException", 400, pp.create_campaign, ApplicationId=app,
+                 WriteCampaignRequest=dict(base, MessageConfiguration=message("x"), Limits={"Daily": 101}))
+    expect_error("create_campaign with Frequency FORTNIGHTLY", "BadRequestException", 400, pp.create_campaign, ApplicationId=app,
+                 WriteCampaignRequest=dict(base, MessageConfiguration=message("x"), Schedule={"StartTime": "IMMEDIATE", "Frequency": "FORTNIGHTLY"}))
+    expect_error("create_campaign with StartTime 'tomorrow'", "BadRequestException", 400, pp.create_campaign, ApplicationId=app,
+                 WriteCampaignRequest=dict(base, MessageConfiguration=message("x"), Schedule={"StartTime": "tomorrow"}))
+    expect_error("update_campaign to an unknown template", "BadRequestException", 400, pp.update_campaign, ApplicationId=app, CampaignId=good,
+                 WriteCampaignRequest={"TemplateConfiguration": {"InAppTemplate": {"Name": "no-such-template-" + RUN}}})
+    eq("... nothing stored: same campaigns, same versions", before, campaigns_state())
+    eq("... and the campaign is still delivered", [good], campaign_ids(app, "b1"))
+
+    def segments_state():
+        return sorted((s["Id"], s["Version"]) for s in pp.get_segments(ApplicationId=app)["SegmentsResponse"]["Item"])
+
+    before = segments_state()
+    expect_error("create_segment with DimensionType SOMETIMES", "BadRequestException", 400, pp.create_segment, ApplicationId=app,
+                 WriteSegmentRequest={"Name": "bad", "Dimensions": {"Demographic": {"Platform": {"DimensionType": "SOMETIMES", "Values": ["ios"]}}}})
+    expect_error("create_segment with AttributeType NEWER", "BadRequestException", 400, pp.create_segment, ApplicationId=app,
+                 WriteSegmentRequest={"Name": "bad", "Dimensions": {"UserAttributes": {"CreatedDate": {"AttributeType": "NEWER", "Values": ["2026-02-05"]}}}})
+    expect_error("create_segment with ComparisonOperator ABOUT", "BadRequestException", 400, pp.create_segment, ApplicationId=app,
+                 WriteSegmentRequest={"Name": "bad", "Dimensions": {"Metrics": {"purchases": {"ComparisonOperator": "ABOUT", "Value": 1.0}}}})
+    expect_error("create_segment with both Dimensions and SegmentGroups", "BadRequestException", 400, pp.create_segment, ApplicationId=app,
+                 WriteSegmentRequest=dict(SEED_SEGMENT, Dimensions={"Demographic": {"Platform": {"Values": ["ios"]}}}))
+    expect_error("update_segment with RecencyType SOMETIMES", "BadRequestException", 400, pp.update_segment, ApplicationId=app, SegmentId=seg,
+                 WriteSegmentRequest={"Dimensions": {"Behavior": {"Recency": {"Duration": "DAY_7", "RecencyType": "SOMETIMES"}}}})
+    eq("... nothing stored: same segments, same versions", before, segments_state())
+
+    expect_error("update_endpoint with ChannelType CARRIER_PIGEON", "BadRequestException", 400, pp.update_endpoint, ApplicationId=app, EndpointId="b1",
+                 EndpointRequest={"ChannelType": "CARRIER_PIGEON", "Demographic": {"Platform": "android"}})
+    e = pp.get_endpoint(ApplicationId=app, EndpointId="b1")["EndpointResponse"]
+    eq("... nothing stored: the endpoint is unchanged", ("IN_APP", "ios"), (e["ChannelType"], e["Demographic"]["Platform"]))
+
+    expect_error("get_app with an unknown id", "NotFoundException", 404, pp.get_app, ApplicationId="0123456789abcdef0123456789abcdef")
+    expect_error("get_in_app_messages of an unknown app", "NotFoundException", 404, pp.get_in_app_messages, ApplicationId="0123456789abcdef0123456789abcdef", EndpointId="b1")
+    expect_error("get_segment with an unknown id", "NotFoundException", 404, pp.get_segment, ApplicationId=app, SegmentId="no-such-segment")
+    expect_error("get_campaign_version 99", "NotFoundException", 404, pp.get_campaign_version, ApplicationId=app, CampaignId=good, Version="99")
+
+    # PutEvents answers per event: 202 for the good ones, 400 for the bad.
+    r = pp.put_events(ApplicationId=app, EventsRequest={"BatchItem": {"b1": {"Endpoint": {}, "Events": {
+        "good": inapp_event("_inapp.message_displayed", good),
+        "bad-time": {"EventType": "_inapp.message_displayed", "Timestamp": "yesterday", "Attributes": {"campaign_id": good}},
+    }}}})
+    items = r["EventsResponse"]["Results"]["b1"]["EventsItemResponse"]
+    eq("put_events with one bad Timestamp: HTTP 202, good 202, bad 400", (202, 202, 400),
+       (status(r), items["good"]["StatusCode"], items["bad-time"]["StatusCode"]))
+    check("... the bad event says why", bool(items["bad-time"].get("Message")), items)
+    many = {"e%03d" % i: inapp_event("app_launch", good) for i in range(101)}
+    expect_error("put_events with 101 events (the limit is 100)", "BadRequestException", 400, pp.put_events, ApplicationId=app,
+                 EventsRequest={"BatchItem": {"b1": {"Endpoint": {}, "Events": many}}})
+
+    pp.delete_in_app_template(TemplateName=six)
+    pp.delete_in_app_template(TemplateName=tname)
+
+
+SECTIONS = [walkthrough, caps, priority, treatments, schedule, targeting, client_key, bad_input]
+
+
+def main(argv):
+    chosen = [s for s in SECTIONS if not argv or s.__name__ in argv]
+    unknown = set(argv) - {s.__name__ for s in SECTIONS}
+    if unknown:
+        print("unknown sections: %s (have: %s)" % (", ".join(sorted(unknown)), ", ".join(s.__name__ for s in SECTIONS)), file=sys.stderr)
+        return 2
+    print("inappd boto3 walk-through against %s (boto3 %s, botocore %s, %s)" % (URL, boto3.__version__, botocore.__version__, sys.executable))
+    for section in chosen:
+        try:
+            section()
+        except Failure as f:
+            print("\nFAIL [%s]: %s" % (section.__name__, f), file=sys.stderr)
+            return 1
+        except ClientError as e:
+            print("\nFAIL [%s]: unexpected error from %s: %s\n  response: %s\n%s" % (
+                section.__name__, e.operation_name, e, short(e.response), traceback.format_exc()), file=sys.stderr)
+            return 1
+        except Exception:
+            print("\nFAIL [%s]: %s" % (section.__name__, traceback.format_exc()), file=sys.stderr)
+            return 1
+    print("PASS: boto3 walk-through (%s)" % ", ".join(s.__name__ for s in chosen))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
