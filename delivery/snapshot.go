@@ -86,12 +86,14 @@ func build(ctx context.Context, src Source, appID string) (*snapshot, error) {
 	for _, s := range segs {
 		latest[s.ID] = s
 	}
-	lookup := func(id string, version int) (*inapp.Segment, error) {
+	// One compiler per build compiles each segment (and each shared source
+	// segment) once.
+	segments := targeting.NewCompiler(func(id string, version int) (*inapp.Segment, error) {
 		if s, ok := latest[id]; ok && (version == 0 || version == s.Version) {
 			return s, nil
 		}
 		return src.GetSegment(ctx, appID, id, version)
-	}
+	})
 	templates := map[inapp.TemplateRef]*inapp.Template{}
 	template := func(ref inapp.TemplateRef) (*inapp.Template, error) {
 		if t, ok := templates[ref]; ok {
@@ -105,7 +107,7 @@ func build(ctx context.Context, src Source, appID string) (*snapshot, error) {
 		return t, nil
 	}
 	for _, camp := range camps {
-		e, err := compile(camp, settings, lookup, template)
+		e, err := compile(camp, settings, segments, template)
 		if err != nil {
 			// A campaign that cannot be delivered (its segment or template
 			// was deleted) is left out; the others still go out.
@@ -150,7 +152,7 @@ func before(a, b *entry) bool {
 
 // compile turns a campaign into an entry; nil when it cannot deliver
 // (paused, or it ended for good).
-func compile(camp *inapp.Campaign, settings *inapp.AppSettings, lookup func(string, int) (*inapp.Segment, error), template func(inapp.TemplateRef) (*inapp.Template, error)) (*entry, error) {
+func compile(camp *inapp.Campaign, settings *inapp.AppSettings, segments *targeting.Compiler, template func(inapp.TemplateRef) (*inapp.Template, error)) (*entry, error) {
 	if camp.IsPaused || camp.Schedule == nil {
 		return nil, nil
 	}
@@ -160,13 +162,12 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, lookup func(stri
 	}
 	e := &entry{id: camp.ID, holdout: camp.HoldoutPercent, priority: camp.Priority}
 	if camp.SegmentID != "" {
-		seg, err := lookup(camp.SegmentID, 0)
+		// A campaign follows the current version of its segment (README).
+		seg, err := segments.CompileRef(camp.SegmentID, 0)
 		if err != nil {
 			return nil, err
 		}
-		if e.segment, err = targeting.CompileSegment(seg, lookup); err != nil {
-			return nil, err
-		}
+		e.segment = seg
 	}
 	if camp.Schedule.EndTime != "" {
 		e.endTime, _ = inapp.ParseTime(camp.Schedule.EndTime)
@@ -174,11 +175,7 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, lookup func(stri
 	caps := effectiveCaps(camp, settings)
 	e.daily, e.total = caps.daily, caps.total
 
-	mainSize := 100 - camp.HoldoutPercent
-	for _, t := range camp.AdditionalTreatments {
-		mainSize -= t.SizePercent
-	}
-	e.sizes = append(e.sizes, mainSize)
+	e.sizes = targeting.TreatmentSizes(camp)
 	main, err := encodeTreatment(camp, created, "0", camp.Schedule, camp.MessageConfiguration, camp.TemplateConfiguration, caps, template)
 	if err != nil {
 		return nil, err
@@ -196,7 +193,6 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, lookup func(stri
 		if err != nil {
 			return nil, err
 		}
-		e.sizes = append(e.sizes, t.SizePercent)
 		e.treatments = append(e.treatments, enc)
 	}
 	return e, nil

@@ -136,7 +136,10 @@ func (s *Server) applyCampaignRequest(ctx context.Context, camp *inapp.Campaign,
 	if camp.SegmentID != "" {
 		seg, err := s.Store.GetSegment(ctx, camp.ApplicationID, camp.SegmentID, camp.SegmentVersion)
 		if inapp.ErrorCode(err) == inapp.ENOTFOUND {
-			return inapp.Errorf(inapp.EINVALID, "SegmentId: segment %q (version %d) does not exist in application %s.", camp.SegmentID, camp.SegmentVersion, camp.ApplicationID)
+			if camp.SegmentVersion != 0 {
+				return inapp.Errorf(inapp.EINVALID, "SegmentVersion: segment %q has no version %d in application %s.", camp.SegmentID, camp.SegmentVersion, camp.ApplicationID)
+			}
+			return inapp.Errorf(inapp.EINVALID, "SegmentId: segment %q does not exist in application %s.", camp.SegmentID, camp.ApplicationID)
 		}
 		if err != nil {
 			return err

@@ -54,6 +54,10 @@ func (s *Server) deleteClientKey(c *call) error {
 	if err := s.Store.DeleteKey(c.r.Context(), k.ID); err != nil {
 		return err
 	}
+	// Verifiers cache keys briefly; a revoked key must stop working now.
+	if f, ok := s.Auth.(interface{ Forget(id string) }); ok {
+		f.Forget(k.ID)
+	}
 	k.Secret = ""
 	return c.json(http.StatusOK, k)
 }

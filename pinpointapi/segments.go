@@ -92,6 +92,25 @@ func (s *Server) validateSegment(ctx context.Context, appID, selfID string, req 
 	if req.SegmentGroups == nil {
 		return nil
 	}
+	if err := s.checkSourceSegments(ctx, appID, selfID, req); err != nil {
+		return err
+	}
+	// Compile the segment as it would be stored: this rejects cycles
+	// through source segments (A built on B built on A) and the rules
+	// that span segments (an imported source must stand alone).
+	candidate := &inapp.Segment{ApplicationID: appID, ID: selfID, SegmentType: "DIMENSIONAL", Dimensions: req.Dimensions, SegmentGroups: req.SegmentGroups}
+	_, err := targeting.CompileSegment(candidate, func(id string, version int) (*inapp.Segment, error) {
+		if id == selfID && selfID != "" && version == 0 {
+			return candidate, nil
+		}
+		return s.Store.GetSegment(ctx, appID, id, version)
+	})
+	return err
+}
+
+// checkSourceSegments checks that every source segment exists and is not
+// the segment itself.
+func (s *Server) checkSourceSegments(ctx context.Context, appID, selfID string, req *inapp.SegmentRequest) error {
 	for gi, g := range req.SegmentGroups.Groups {
 		for si, ref := range g.SourceSegments {
 			path := fmt.Sprintf("SegmentGroups.Groups[%d].SourceSegments[%d]", gi, si)

@@ -95,12 +95,23 @@ func (s *Server) updateTemplate(c *call) error {
 		return err
 	}
 	ctx := c.r.Context()
-	if version == "" || newVersion {
-		// Without a version, an update overwrites the latest version.
-		if version, err = s.Store.LatestTemplateVersion(ctx, name); err != nil {
+	if newVersion && version != "" {
+		return inapp.Errorf(inapp.EINVALID, "Give either create-new-version=true or version, not both.")
+	}
+	latest, err := s.Store.LatestTemplateVersion(ctx, name)
+	if err != nil {
+		return err
+	}
+	// The model: a version given to an update must be the latest one (it
+	// guards against two editors racing); without one, an update overwrites
+	// the latest version.
+	if version != "" && version != latest {
+		if _, err := s.Store.GetTemplate(ctx, name, version); err != nil {
 			return err
 		}
+		return inapp.Errorf(inapp.EINVALID, "Version %s of template %s is not its latest version (%s): updates may only overwrite the latest version, or create a new one.", version, name, latest)
 	}
+	version = latest
 	cur, err := s.Store.GetTemplate(ctx, name, version)
 	if err != nil {
 		return err
@@ -214,7 +225,15 @@ func (s *Server) updateTemplateActiveVersion(c *call) error {
 	if req.Version == nil || *req.Version == "" {
 		return missing("Version")
 	}
-	if err := s.Store.SetActiveTemplateVersion(c.r.Context(), c.path("template-name"), *req.Version); err != nil {
+	name, version := c.path("template-name"), *req.Version
+	if version == "latest" { // the model's word for the most recent version
+		v, err := s.Store.LatestTemplateVersion(c.r.Context(), name)
+		if err != nil {
+			return err
+		}
+		version = v
+	}
+	if err := s.Store.SetActiveTemplateVersion(c.r.Context(), name, version); err != nil {
 		return err
 	}
 	s.Delivery.Invalidate(allApps)

@@ -22,6 +22,7 @@ const (
 	MsgDateHeaderOnly    = "Authorization header requires existence of the 'X-Amz-Date' header: inappd does not support requests dated by the 'Date' header alone."
 	MsgPresignExpired    = "Request has expired"
 	MsgExpiresNegative   = "X-Amz-Expires must be non-negative"
+	MsgExpiresNotNumber  = "X-Amz-Expires should be a number"
 	MsgExpiresTooLong    = "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds"
 )
 

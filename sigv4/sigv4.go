@@ -38,6 +38,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -302,7 +303,9 @@ func (v *Verifier) checkTime(t time.Time, presigned bool, expires string) error 
 	if presigned && expires != "" {
 		n, err := strconv.ParseInt(expires, 10, 64)
 		switch {
-		case err != nil && strings.HasPrefix(expires, "-"), err == nil && n < 0:
+		case err != nil && !errors.Is(err, strconv.ErrRange):
+			return forbidden(MsgExpiresNotNumber)
+		case strings.HasPrefix(expires, "-"):
 			return forbidden(MsgExpiresNegative)
 		case err != nil, n > maxPresignExpires:
 			return forbidden(MsgExpiresTooLong)

@@ -708,6 +708,9 @@ func TestPresigned(t *testing.T) {
 
 	u, _ = presign(t, base, clientReq{target: target}, 604801)
 	wantForbidden(t, get(u).err, MsgExpiresTooLong)
+	wantForbidden(t, get(strings.Replace(u, "X-Amz-Expires=604801", "X-Amz-Expires=-1", 1)).err, MsgExpiresNegative)
+	wantForbidden(t, get(strings.Replace(u, "X-Amz-Expires=604801", "X-Amz-Expires=soon", 1)).err, MsgExpiresNotNumber)
+	wantForbidden(t, get(strings.Replace(u, "X-Amz-Expires=604801", "X-Amz-Expires=99999999999999999999", 1)).err, MsgExpiresTooLong)
 
 	u, _ = presign(t, base, clientReq{target: target, at: testNow.Add(20 * time.Minute)}, 300)
 	wantForbiddenPrefix(t, get(u).err, "Signature not yet current: ")

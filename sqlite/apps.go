@@ -56,9 +56,10 @@ func (db *DB) ListApps(ctx context.Context, page inapp.Page) ([]*inapp.App, stri
 }
 
 // DeleteApp deletes the app row; the foreign keys cascade to its
-// settings, endpoints, segments, campaigns and client keys. Events and
-// counters have no foreign key (see the schema) and tags are keyed by ARN,
-// so those are deleted here, in the same transaction.
+// settings, endpoints, segments, campaigns and client keys. Events,
+// counters and endpoint activity have no foreign key (see the schema) and
+// tags are keyed by ARN, so those are deleted here, in the same
+// transaction.
 func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 	var app *inapp.App
 	err := db.update(ctx, func(tx *sql.Tx) error {
@@ -74,6 +75,7 @@ func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 		}{
 			{"events", `DELETE FROM events WHERE app_id = ?`, []any{id}},
 			{"counters", `DELETE FROM counters WHERE app_id = ?`, []any{id}},
+			{"endpoint activity", `DELETE FROM endpoint_activity WHERE app_id = ?`, []any{id}},
 			// The app's own tags and those of everything under its ARN
 			// (segments, campaigns): '0' is the character after '/'.
 			{"tags", `DELETE FROM tags WHERE arn = ? OR (arn >= ? AND arn < ?)`, []any{arn, arn + "/", arn + "0"}},

@@ -105,6 +105,13 @@ func writerParams() string {
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", "temp_store(memory)")
 	q.Add("_pragma", "cache_size(-32000)") // 32 MB of page cache for the hot indexes
+	// Checkpoint every 10,000 pages (40 MB) rather than 1,000: a page that
+	// many commits rewrite (counters, the top of the event index) is copied
+	// back to the database once per checkpoint, so this cuts the bytes
+	// written per event by about a third.
+	q.Add("_pragma", "wal_autocheckpoint(10000)")
+	// …and give the WAL file back after a burst that grew it further.
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	return q.Encode()
 }
 

@@ -193,15 +193,25 @@ func testEndpointActivity(t *testing.T, s inapp.Store) {
 	if !at.IsZero() {
 		t.Errorf("EndpointActivity of an endpoint without events: %v, want zero time", at)
 	}
-	// The latest event time, whatever the order the events arrived in.
-	record(t, s, eventRecord(app.ID, "ep", "b", "x", "", "", 30))
-	record(t, s, eventRecord(app.ID, "ep", "a", "x", "", "", 10), eventRecord(app.ID, "ep", "c", "x", "", "", 20))
-	record(t, s, eventRecord(app.ID, "ep2", "z", "x", "", "", 99))
-	at, err = s.EndpointActivity(t.Context(), app.ID, "ep")
-	must(t, "EndpointActivity", err)
-	if want := base.Add(30 * time.Second); !at.Equal(want) {
-		t.Errorf("EndpointActivity = %v, want %v", at, want)
+	wantActivity := func(what string, second int) {
+		t.Helper()
+		at, err := s.EndpointActivity(t.Context(), app.ID, "ep")
+		must(t, "EndpointActivity", err)
+		if want := base.Add(time.Duration(second) * time.Second); !at.Equal(want) {
+			t.Errorf("EndpointActivity %s = %v, want %v", what, at, want)
+		}
 	}
+	// The latest event time, whatever the order the events arrive in.
+	record(t, s, eventRecord(app.ID, "ep", "b", "x", "", "", 30))
+	wantActivity("after one event", 30)
+	record(t, s, eventRecord(app.ID, "ep", "a", "x", "", "", 10), eventRecord(app.ID, "ep", "c", "x", "", "", 20))
+	wantActivity("after older events", 30)
+	record(t, s, eventRecord(app.ID, "ep", "d", "x", "", "", 50), eventRecord(app.ID, "ep", "e", "x", "", "", 40))
+	wantActivity("after a batch, newest first", 50)
+	record(t, s, eventRecord(app.ID, "ep2", "z", "x", "", "", 99))
+	// A retry is not a new event, even with another time.
+	wantFresh(t, "retry", record(t, s, eventRecord(app.ID, "ep", "a", "x", "", "", 99)), false)
+	wantActivity("after another endpoint's event and a retry", 50)
 }
 
 func testListEventsOrder(t *testing.T, s inapp.Store) {

@@ -280,3 +280,42 @@ func TestZone(t *testing.T) {
 		t.Errorf("UTC-03:30 offset %d", off)
 	}
 }
+
+// Compiled segments and schedules are shared by every request, and the zone
+// cache by everything: use them from many goroutines (go test -race).
+func TestConcurrentUse(t *testing.T) {
+	segs := benchSegments(t, 200)
+	s, err := CompileSchedule(sched(t, `{"StartTime":"2026-03-01T09:00:00Z","EndTime":"2026-03-01T18:00:00Z","IsLocalTime":true}`), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones := []string{"Asia/Tokyo", "America/Los_Angeles", "Europe/Paris", "UTC+05:30", "Bad/Zone", "", "Australia/Sydney"}
+	want := make([]bool, len(segs))
+	sub := benchSubject()
+	for i, seg := range segs {
+		want[i] = seg.Match(sub)
+	}
+	done := make(chan string)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			sub := benchSubject()
+			for round := 0; round < 50; round++ {
+				for i, seg := range segs {
+					if seg.Match(sub) != want[i] {
+						done <- "Match differs between goroutines"
+						return
+					}
+				}
+				tz := zones[(g+round)%len(zones)]
+				s.Live(ts("2026-03-01T03:00:00Z"), tz)
+				LocalDay(now, tz)
+			}
+			done <- ""
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}

@@ -490,3 +490,28 @@ func TestDeterministicOrder(t *testing.T) {
 		t.Errorf("evaluation order %q, want %q", got, want)
 	}
 }
+
+func TestUsesActivity(t *testing.T) {
+	st := &store{}
+	st.add(&inapp.Segment{ID: "recent", Dimensions: dims(t, `{"Behavior":{"Recency":{"Duration":"DAY_7","RecencyType":"ACTIVE"}}}`)})
+	st.add(&inapp.Segment{ID: "plain", Dimensions: dims(t, `{"Attributes":{"plan":{"Values":["pro"]}}}`)})
+	for _, tt := range []struct {
+		name string
+		seg  *inapp.Segment
+		want bool
+	}{
+		{"no recency", &inapp.Segment{ID: "a", Dimensions: dims(t, `{"Attributes":{"plan":{"Values":["pro"]}}}`)}, false},
+		{"recency", &inapp.Segment{ID: "b", Dimensions: dims(t, `{"Behavior":{"Recency":{"Duration":"HR_24","RecencyType":"INACTIVE"}}}`)}, true},
+		{"recency in a group", groupsSeg(t, "c", `{"Groups":[{"Dimensions":[{},{"Behavior":{"Recency":{"Duration":"HR_24","RecencyType":"ACTIVE"}}}]}]}`), true},
+		{"recency in a source", groupsSeg(t, "d", `{"Groups":[{"SourceSegments":[{"Id":"plain"},{"Id":"recent"}]}]}`), true},
+		{"sources without recency", groupsSeg(t, "e", `{"Groups":[{"SourceSegments":[{"Id":"plain"}]}]}`), false},
+	} {
+		s, err := CompileSegment(tt.seg, st.lookup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.UsesActivity(); got != tt.want {
+			t.Errorf("%s: UsesActivity = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -43,13 +43,16 @@ func Assign(campaignID, endpointID string, holdoutPercent int, treatmentSizes []
 	return 0, false // unreachable
 }
 
-// TreatmentSizes returns the sizes Assign takes for a campaign: the main
-// treatment's 100 minus the sum of the additional treatments' SizePercent
-// (never below 0), then each additional treatment's. Compute it once per
-// snapshot, not per request.
+// TreatmentSizes returns the sizes Assign takes for a campaign: first the
+// main treatment's, 100 minus HoldoutPercent minus the additional
+// treatments' SizePercent (never below 0), then each additional
+// treatment's. SizePercent and HoldoutPercent are shares of the whole
+// segment, as in Pinpoint, so with these sizes every treatment reaches its
+// SizePercent of the segment's endpoints. Compute it once per snapshot, not
+// per request.
 func TreatmentSizes(c *inapp.Campaign) []int {
 	sizes := make([]int, 1, 1+len(c.AdditionalTreatments))
-	main := 100
+	main := 100 - c.HoldoutPercent
 	for _, t := range c.AdditionalTreatments {
 		s := 0
 		if t != nil {

@@ -180,6 +180,21 @@ func TestTreatmentSizes(t *testing.T) {
 	if got := fmt.Sprint(TreatmentSizes(&inapp.Campaign{})); got != "[100]" {
 		t.Errorf("TreatmentSizes = %s", got)
 	}
+	held := &inapp.Campaign{HoldoutPercent: 10, AdditionalTreatments: []*inapp.Treatment{{SizePercent: 30}}}
+	sizes := TreatmentSizes(held)
+	if got := fmt.Sprint(sizes); got != "[60 30]" {
+		t.Errorf("TreatmentSizes = %s", got)
+	}
+	// Each treatment then reaches its SizePercent of all endpoints.
+	counts := [2]int{}
+	const n = 100_000
+	for i := 0; i < n; i++ {
+		if tr, h := Assign("c", fmt.Sprint("e", i), held.HoldoutPercent, sizes); !h {
+			counts[tr]++
+		}
+	}
+	within(t, "main", counts[0], n, 0.60)
+	within(t, "treatment 1", counts[1], n, 0.30)
 	over := &inapp.Campaign{AdditionalTreatments: []*inapp.Treatment{{SizePercent: 70}, nil, {SizePercent: 50}}}
 	if got := fmt.Sprint(TreatmentSizes(over)); got != "[0 70 0 50]" {
 		t.Errorf("TreatmentSizes = %s", got)

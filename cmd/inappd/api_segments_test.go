@@ -341,15 +341,15 @@ func TestSegmentRejected(t *testing.T) {
 
 	// Required members the SDK would refuse to send.
 	for name, body := range map[string]string{
-		"missing Values":           `{"Name":"x","Dimensions":{"Attributes":{"plan":{"AttributeType":"INCLUSIVE"}}}}`,
+		"missing Values":              `{"Name":"x","Dimensions":{"Attributes":{"plan":{"AttributeType":"INCLUSIVE"}}}}`,
 		"missing SetDimension Values": `{"Name":"x","Dimensions":{"Demographic":{"Platform":{"DimensionType":"INCLUSIVE"}}}}`,
-		"missing GPS Coordinates":  `{"Name":"x","Dimensions":{"Location":{"GPSPoint":{"RangeInKilometers":5}}}}`,
-		"missing RecencyType":      `{"Name":"x","Dimensions":{"Behavior":{"Recency":{"Duration":"DAY_7"}}}}`,
-		"missing metric Value":     `{"Name":"x","Dimensions":{"Metrics":{"m":{"ComparisonOperator":"EQUAL"}}}}`,
-		"missing SourceSegment Id": `{"Name":"x","SegmentGroups":{"Include":"ALL","Groups":[{"Type":"ALL","SourceSegments":[{"Version":1}]}]}}`,
-		"Values not a list":        `{"Name":"x","Dimensions":{"Attributes":{"plan":{"AttributeType":"INCLUSIVE","Values":"gold"}}}}`,
-		"Version as a string":      `{"Name":"x","SegmentGroups":{"Include":"ALL","Groups":[{"Type":"ALL","SourceSegments":[{"Id":"` + str(keep.Id) + `","Version":"1"}]}]}}`,
-		"malformed JSON":           `{"Name":"x","Dimensions":{`,
+		"missing GPS Coordinates":     `{"Name":"x","Dimensions":{"Location":{"GPSPoint":{"RangeInKilometers":5}}}}`,
+		"missing RecencyType":         `{"Name":"x","Dimensions":{"Behavior":{"Recency":{"Duration":"DAY_7"}}}}`,
+		"missing metric Value":        `{"Name":"x","Dimensions":{"Metrics":{"m":{"ComparisonOperator":"EQUAL"}}}}`,
+		"missing SourceSegment Id":    `{"Name":"x","SegmentGroups":{"Include":"ALL","Groups":[{"Type":"ALL","SourceSegments":[{"Version":1}]}]}}`,
+		"Values not a list":           `{"Name":"x","Dimensions":{"Attributes":{"plan":{"AttributeType":"INCLUSIVE","Values":"gold"}}}}`,
+		"Version as a string":         `{"Name":"x","SegmentGroups":{"Include":"ALL","Groups":[{"Type":"ALL","SourceSegments":[{"Id":"` + str(keep.Id) + `","Version":"1"}]}]}}`,
+		"malformed JSON":              `{"Name":"x","Dimensions":{`,
 	} {
 		r := rawCall(t, m, nil, "POST", "/v1/apps/"+app+"/segments", []byte(body))
 		if r.Status != 400 {

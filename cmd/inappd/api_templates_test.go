@@ -117,12 +117,28 @@ func TestTemplateCreateRejected(t *testing.T) {
 	}
 
 	bad := map[string]*types.InAppTemplateRequest{
-		"6 content cards":      templateRequest("1", "2", "3", "4", "5", "6"),
-		"unknown Layout":       func() *types.InAppTemplateRequest { r := templateRequest("x"); r.Layout = "SIDEBAR"; return r }(),
-		"unknown Alignment":    func() *types.InAppTemplateRequest { r := templateRequest("x"); r.Content[0].HeaderConfig.Alignment = "JUSTIFY"; return r }(),
-		"unknown body Align":   func() *types.InAppTemplateRequest { r := templateRequest("x"); r.Content[0].BodyConfig.Alignment = "left"; return r }(),
-		"unknown ButtonAction": func() *types.InAppTemplateRequest { r := templateRequest("x"); r.Content[0].PrimaryBtn.DefaultConfig.ButtonAction = "EXPLODE"; return r }(),
-		"unknown IOS action":   func() *types.InAppTemplateRequest { r := templateRequest("x"); r.Content[0].PrimaryBtn.IOS.ButtonAction = "SHAKE"; return r }(),
+		"6 content cards": templateRequest("1", "2", "3", "4", "5", "6"),
+		"unknown Layout":  func() *types.InAppTemplateRequest { r := templateRequest("x"); r.Layout = "SIDEBAR"; return r }(),
+		"unknown Alignment": func() *types.InAppTemplateRequest {
+			r := templateRequest("x")
+			r.Content[0].HeaderConfig.Alignment = "JUSTIFY"
+			return r
+		}(),
+		"unknown body Align": func() *types.InAppTemplateRequest {
+			r := templateRequest("x")
+			r.Content[0].BodyConfig.Alignment = "left"
+			return r
+		}(),
+		"unknown ButtonAction": func() *types.InAppTemplateRequest {
+			r := templateRequest("x")
+			r.Content[0].PrimaryBtn.DefaultConfig.ButtonAction = "EXPLODE"
+			return r
+		}(),
+		"unknown IOS action": func() *types.InAppTemplateRequest {
+			r := templateRequest("x")
+			r.Content[0].PrimaryBtn.IOS.ButtonAction = "SHAKE"
+			return r
+		}(),
 	}
 	for what, req := range bad {
 		if err := create("bad-"+strings.ReplaceAll(what, " ", "-"), req); err == nil {

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -638,5 +637,3 @@ func wantSameSet(t testing.TB, what string, got, want []string) {
 		t.Errorf("%s = %v, want (in any order) %v", what, got, want)
 	}
 }
-
-var _ = fmt.Sprintf

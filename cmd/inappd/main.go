@@ -80,6 +80,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&m.Config.DataDir, "data", "./inappd-data", "directory of the embedded database and the generated root key (INAPPD_DATA)")
 	cors := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API, or * (INAPPD_CORS_ORIGINS)")
 	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error (INAPPD_LOG_LEVEL)")
+	fs.StringVar(&m.Config.PprofAddr, "pprof", "", "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INAPPD_PPROF)")
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "INAPPD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		if v := getenv(env); v != "" {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"time"
@@ -29,6 +30,9 @@ type Config struct {
 	LogLevel            string
 	RootAccessKeyID     string
 	RootSecretAccessKey string
+	// PprofAddr, when set, serves net/http/pprof on a listener of its own
+	// (never on the API address): for profiling, off by default.
+	PprofAddr string
 }
 
 // Main wires the parts together; tests start the same Main on port 0.
@@ -43,6 +47,7 @@ type Main struct {
 	Store    inapp.Store
 	listener net.Listener
 	server   *http.Server
+	pprof    *http.Server
 	events   *ingest.Writer
 }
 
@@ -99,6 +104,31 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	m.Logger.Info("inappd serving", "url", m.URL(), "data", m.Config.DataDir, "version", inapp.Version)
+	if m.Config.PprofAddr != "" {
+		if err := m.servePprof(); err != nil {
+			m.Close()
+			return err
+		}
+	}
+	return nil
+}
+
+// servePprof serves the runtime profiles on their own listener, so that
+// they are never reachable through the API address.
+func (m *Main) servePprof() error {
+	ln, err := net.Listen("tcp", m.Config.PprofAddr)
+	if err != nil {
+		return fmt.Errorf("pprof: listen on %s: %w", m.Config.PprofAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	m.pprof = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go m.pprof.Serve(ln)
+	m.Logger.Warn("pprof serving: do not expose this address", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return nil
 }
 
@@ -110,6 +140,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
 		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.pprof != nil {
+		errs = append(errs, m.pprof.Close())
 	}
 	if m.events != nil {
 		errs = append(errs, m.events.Close(ctx))

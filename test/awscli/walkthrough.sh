@@ -21,8 +21,8 @@ PY=${PYTHON:-/usr/bin/python3}
 export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 export AWS_PAGER=""
 export AWS_EC2_METADATA_DISABLED=true
-# One attempt per call: every error shows up exactly as the server sent it.
-export AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=1
+# The CLI's default retry settings, as a user has them: 4xx answers are not
+# retried, and the error line reads exactly as a user sees it.
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -59,8 +59,8 @@ jv() {
 	printf '%s' "${2-$OUT}" | "$PY" -c '
 import json, sys
 text = sys.stdin.read()
-d = json.loads(text) if text.strip() else None
 try:
+    d = json.loads(text) if text.strip() else None
     r = eval(sys.argv[1])
 except Exception as e:
     r = "<%s: %s>" % (type(e).__name__, e)
@@ -72,8 +72,8 @@ jj() {
 	printf '%s' "${2-$OUT}" | "$PY" -c '
 import json, sys
 text = sys.stdin.read()
-d = json.loads(text) if text.strip() else None
 try:
+    d = json.loads(text) if text.strip() else None
     r = eval(sys.argv[1])
 except Exception as e:
     r = "<%s: %s>" % (type(e).__name__, e)
@@ -162,6 +162,29 @@ put_events() {
 event() {
 	printf '"%s": {"EventType": "%s", "Timestamp": "%s", "Attributes": {"campaign_id": "%s", "treatment_id": "0", "delivery_type": "IN_APP_MESSAGE"}}' \
 		"$1" "$2" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$3"
+}
+
+# patch_model: copies the Pinpoint model the CLI ships (the CLI v2 vendors
+# botocore as awscli.botocore), adds TemplateConfiguration.InAppTemplate as
+# the current service model has it, and points AWS_DATA_PATH at the copy.
+patch_model() {
+	"$PY" - "$WORK/models" <<'PYEOF'
+import json, os, sys
+try:
+    from awscli.botocore import loaders  # AWS CLI v2 vendors botocore
+except ImportError:
+    from botocore import loaders  # AWS CLI v1
+loader = loaders.Loader()
+version = loader.determine_latest_version("pinpoint", "service-2")
+model = loader.load_service_model("pinpoint", "service-2", version)
+model["shapes"]["TemplateConfiguration"]["members"]["InAppTemplate"] = {
+    "shape": "Template", "documentation": "<p>The InApp template to use for the message.</p>"}
+out = os.path.join(sys.argv[1], "pinpoint", version)
+os.makedirs(out, exist_ok=True)
+with open(os.path.join(out, "service-2.json"), "w") as f:
+    json.dump(model, f)
+PYEOF
+	export AWS_DATA_PATH="$WORK/models"
 }
 
 echo "inappd AWS CLI walk-through against $INAPPD_URL ($("$AWS" --version 2>&1))"
@@ -373,7 +396,22 @@ cat >"$WORK/campaign-b.json" <<EOF
   "tags": {"team": "growth"}
 }
 EOF
-pp create-campaign --application-id "$APP" --write-campaign-request "file://$WORK/campaign-b.json"
+# Debian's AWS CLI 2.9 carries a Pinpoint model from before campaigns could
+# name an in-app template (TemplateConfiguration.InAppTemplate): it refuses
+# the request itself, before sending anything. Show that, then add just that
+# member to the CLI's own model through AWS_DATA_PATH (what `aws configure
+# add-model` does for ~/.aws/models) and go on.
+rc=0
+OUT=$("$AWS" --endpoint-url "$INAPPD_URL" --output json pinpoint create-campaign --application-id "$APP" \
+	--write-campaign-request "file://$WORK/campaign-b.json" 2>"$WORK/stderr") || rc=$?
+if [ "$rc" -ne 0 ] && grep -qF 'Unknown parameter in WriteCampaignRequest.TemplateConfiguration: "InAppTemplate"' "$WORK/stderr"; then
+	ok "this AWS CLI's own model lacks TemplateConfiguration.InAppTemplate: it refuses client-side (exit $rc): $(grep -F 'Unknown parameter' "$WORK/stderr")"
+	patch_model
+	echo "note: retrying with TemplateConfiguration.InAppTemplate added to the CLI's model (AWS_DATA_PATH=$AWS_DATA_PATH)"
+	pp create-campaign --application-id "$APP" --write-campaign-request "file://$WORK/campaign-b.json"
+elif [ "$rc" -ne 0 ]; then
+	fail "aws pinpoint create-campaign (B)" "exit status 0" "exit status $rc: $(cat "$WORK/stderr") $OUT"
+fi
 B=$(jv 'd["CampaignResponse"]["Id"]')
 B_ARN=$(jv 'd["CampaignResponse"]["Arn"]')
 expect "create-campaign B: segment, template, caps, priority" "$SEG_NEW $T 2/3/1 1" \
@@ -453,7 +491,7 @@ expect "update-campaign C IsPaused=true: Version 2, IsPaused, State PAUSED, rest
 expect_messages "paused C is no longer returned" 111
 pp get-campaign-versions --application-id "$APP" --campaign-id "$C"
 expect "get-campaign-versions C: versions 1 and 2" "[1, 2]" 'sorted(c["Version"] for c in d["CampaignsResponse"]["Item"])'
-pp get-campaign-version --application-id "$APP" --campaign-id "$C" --version 1
+pp get-campaign-version --application-id "$APP" --campaign-id "$C" --campaign-version 1
 expect "get-campaign-version C 1: not paused" "False 1" '"%s %s" % (bool(d["CampaignResponse"].get("IsPaused")), d["CampaignResponse"]["Version"])'
 pp update-campaign --application-id "$APP" --campaign-id "$C" --write-campaign-request IsPaused=false
 expect "update-campaign C IsPaused=false: Version 3, EXECUTING" "3 EXECUTING" \
@@ -472,8 +510,8 @@ expect "update-in-app-template --create-new-version: MessageBody" true 'bool(d["
 pp get-in-app-template --template-name "$T"
 expect "get-in-app-template (no version): still the active version 1" "1 Welcome!" \
 	'"%s %s" % (d["InAppTemplateResponse"]["Version"], d["InAppTemplateResponse"]["Content"][0]["HeaderConfig"]["Header"])'
-pp get-in-app-template --template-name "$T" --version 2
-expect "get-in-app-template --version 2: the new content" "2 Welcome back! Version two" \
+pp get-in-app-template --template-name "$T" --template-version 2
+expect "get-in-app-template --template-version 2: the new content" "2 Welcome back! Version two" \
 	'"%s %s %s" % (d["InAppTemplateResponse"]["Version"], d["InAppTemplateResponse"]["Content"][0]["HeaderConfig"]["Header"], d["InAppTemplateResponse"]["TemplateDescription"])'
 pp list-template-versions --template-name "$T" --template-type INAPP
 expect "list-template-versions --template-type INAPP: versions \"1\" and \"2\"" '["1", "2"]' \
@@ -490,8 +528,8 @@ pp update-in-app-template --template-name "$T" --in-app-template-request "file:/
 pp list-template-versions --template-name "$T" --template-type INAPP
 expect "update-in-app-template without --create-new-version overwrites the latest version" '["1", "2"]' \
 	'sorted(v["Version"] for v in d["TemplateVersionsResponse"]["Item"])'
-pp get-in-app-template --template-name "$T" --version 2
-expect "get-in-app-template --version 2: edited in place" "Version two, edited" 'd["InAppTemplateResponse"]["TemplateDescription"]'
+pp get-in-app-template --template-name "$T" --template-version 2
+expect "get-in-app-template --template-version 2: edited in place" "Version two, edited" 'd["InAppTemplateResponse"]["TemplateDescription"]'
 
 # ------------------------------------------------------------ segment versions
 
@@ -505,7 +543,7 @@ pp update-segment --application-id "$APP" --segment-id "$SEG_PRO" --write-segmen
 expect "update-segment: Version 2, new name" "2 ios-pro-users" '"%s %s" % (d["SegmentResponse"]["Version"], d["SegmentResponse"]["Name"])'
 pp get-segment-versions --application-id "$APP" --segment-id "$SEG_PRO"
 expect "get-segment-versions: 1 and 2" "[1, 2]" 'sorted(s["Version"] for s in d["SegmentsResponse"]["Item"])'
-pp get-segment-version --application-id "$APP" --segment-id "$SEG_PRO" --version 1
+pp get-segment-version --application-id "$APP" --segment-id "$SEG_PRO" --segment-version 1
 expect "get-segment-version 1: the old name" "1 ios-pro" '"%s %s" % (d["SegmentResponse"]["Version"], d["SegmentResponse"]["Name"])'
 pp get-segments --application-id "$APP"
 expect "get-segments: both segments, latest versions" "$(jsorted "$SEG_NEW:1" "$SEG_PRO:2")" \
@@ -626,9 +664,9 @@ expect_error "get-app after delete-app" NotFoundException GetApp get-app --appli
 pp get-apps
 expect "get-apps no longer lists it" false "'$APP' in [a['Id'] for a in d['ApplicationsResponse'].get('Item') or []]"
 
-pp delete-in-app-template --template-name "$T" --version 1
+pp delete-in-app-template --template-name "$T" --template-version 1
 pp list-template-versions --template-name "$T" --template-type INAPP
-expect "delete-in-app-template --version 1: version 2 remains" '["2"]' 'sorted(v["Version"] for v in d["TemplateVersionsResponse"]["Item"])'
+expect "delete-in-app-template --template-version 1: version 2 remains" '["2"]' 'sorted(v["Version"] for v in d["TemplateVersionsResponse"]["Item"])'
 pp delete-in-app-template --template-name "$T"
 expect "delete-in-app-template: MessageBody" true 'bool(d["MessageBody"]["Message"])'
 expect_error "get-in-app-template after delete" NotFoundException GetInAppTemplate get-in-app-template --template-name "$T"

@@ -12,13 +12,16 @@ priority, treatments, schedule, targeting, client_key, bad_input) run a
 subset. cmd/inappd/clients_test.go runs it against a fresh server.
 """
 
+import atexit
 import collections
 import copy
 import datetime
 import json
 import math
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 import urllib.error
@@ -74,9 +77,35 @@ def short(v, n=1500):
     return s if len(s) <= n else s[:n] + "..."
 
 
-def client(key=ROOT_KEY, secret=ROOT_SECRET):
+# Debian's python3-boto3 (botocore 1.29) carries a Pinpoint model from before
+# campaigns could name an in-app template (TemplateConfiguration.InAppTemplate):
+# botocore refuses such a request itself. STOCK is botocore as installed;
+# SESSION is the same with that one member added to botocore's own model
+# through the data_path setting (AWS_DATA_PATH), as a user of these packages
+# would have to do. Everything else is the stock model.
+STOCK = botocore.session.Session()
+SESSION = STOCK
+MODEL_NOTE = None
+if "InAppTemplate" not in STOCK.get_service_model("pinpoint").shape_for("TemplateConfiguration").members:
+    _models = tempfile.mkdtemp(prefix="inappd-boto3-models-")
+    atexit.register(shutil.rmtree, _models, True)
+    _loader = STOCK.get_component("data_loader")
+    _version = _loader.determine_latest_version("pinpoint", "service-2")
+    _model = copy.deepcopy(_loader.load_service_model("pinpoint", "service-2", _version))  # the loader caches it
+    _model["shapes"]["TemplateConfiguration"]["members"]["InAppTemplate"] = {
+        "shape": "Template", "documentation": "<p>The InApp template to use for the message.</p>"}
+    os.makedirs(os.path.join(_models, "pinpoint", _version))
+    with open(os.path.join(_models, "pinpoint", _version, "service-2.json"), "w") as _f:
+        json.dump(_model, _f)
+    SESSION = botocore.session.Session()
+    SESSION.set_config_variable("data_path", _models)
+    MODEL_NOTE = "botocore %s's Pinpoint model (%s) lacks TemplateConfiguration.InAppTemplate; added through data_path %s" % (
+        botocore.__version__, _version, _models)
+
+
+def client(key=ROOT_KEY, secret=ROOT_SECRET, session=None):
     # One attempt per call: every error shows up exactly as the server sent it.
-    return boto3.client(
+    return boto3.session.Session(botocore_session=session or SESSION).client(
         "pinpoint",
         endpoint_url=URL,
         region_name=REGION,
@@ -362,31 +391,36 @@ def walkthrough():
     eq("create_campaign (seed 000: inline, Frequency ONCE, no SegmentId): 201", 201, status(r))
     a = r["CampaignResponse"]["Id"]
     end = iso(30 * DAY)
-    r = pp.create_campaign(
-        ApplicationId=app,
-        WriteCampaignRequest={
-            "Name": "Promo for new users",
-            "SegmentId": seg,
-            "TemplateConfiguration": {"InAppTemplate": {"Name": tname}},
-            "Limits": {"Daily": 2, "Total": 3, "Session": 1},
-            "Priority": 1,
-            "Schedule": {
-                "StartTime": "IMMEDIATE",
-                "EndTime": end,
-                "Frequency": "IN_APP_EVENT",
-                "QuietTime": {"Start": "22:00", "End": "06:00"},
-                "EventFilter": {
-                    "FilterType": "ENDPOINT",
-                    "Dimensions": {
-                        "EventType": {"DimensionType": "INCLUSIVE", "Values": ["app_launch"]},
-                        "Attributes": {"screen": {"AttributeType": "INCLUSIVE", "Values": ["home"]}},
-                        "Metrics": {"cart_value": {"ComparisonOperator": "GREATER_THAN", "Value": 500.0}},
-                    },
+    b_request = {
+        "Name": "Promo for new users",
+        "SegmentId": seg,
+        "TemplateConfiguration": {"InAppTemplate": {"Name": tname}},
+        "Limits": {"Daily": 2, "Total": 3, "Session": 1},
+        "Priority": 1,
+        "Schedule": {
+            "StartTime": "IMMEDIATE",
+            "EndTime": end,
+            "Frequency": "IN_APP_EVENT",
+            "QuietTime": {"Start": "22:00", "End": "06:00"},
+            "EventFilter": {
+                "FilterType": "ENDPOINT",
+                "Dimensions": {
+                    "EventType": {"DimensionType": "INCLUSIVE", "Values": ["app_launch"]},
+                    "Attributes": {"screen": {"AttributeType": "INCLUSIVE", "Values": ["home"]}},
+                    "Metrics": {"cart_value": {"ComparisonOperator": "GREATER_THAN", "Value": 500.0}},
                 },
             },
-            "tags": {"team": "growth"},
         },
-    )
+        "tags": {"team": "growth"},
+    }
+    if MODEL_NOTE:
+        try:
+            client(session=STOCK).create_campaign(ApplicationId=app, WriteCampaignRequest=b_request)
+            fail("stock botocore refuses TemplateConfiguration.InAppTemplate", "ParamValidationError", "the request went out")
+        except botocore.exceptions.ParamValidationError as e:
+            ok("stock botocore refuses a template-based campaign client-side: %s" % str(e).splitlines()[-1])
+        print("note:", MODEL_NOTE, flush=True)
+    r = pp.create_campaign(ApplicationId=app, WriteCampaignRequest=b_request)
     b = r["CampaignResponse"]["Id"]
     b_arn = r["CampaignResponse"]["Arn"]
     c = r["CampaignResponse"]
@@ -465,11 +499,11 @@ def walkthrough():
     # Campaign versions, pause and resume.
     r = pp.update_campaign(ApplicationId=app, CampaignId=b, WriteCampaignRequest={"IsPaused": True})
     eq("update_campaign IsPaused: 200, Version 2, PAUSED", (200, 2, True, "PAUSED"), (status(r), r["CampaignResponse"]["Version"], r["CampaignResponse"].get("IsPaused"), r["CampaignResponse"]["State"]["CampaignStatus"]))
-    eq("paused B is not returned to 333", [], campaign_ids(app, "333"))
+    eq("paused B is not returned to 333 (A, never displayed to 333, still is)", [a], campaign_ids(app, "333"))
     eq("get_campaign_versions B: 1 and 2", [1, 2], sorted(c["Version"] for c in pp.get_campaign_versions(ApplicationId=app, CampaignId=b)["CampaignsResponse"]["Item"]))
     eq("get_campaign_version B 1: Priority 1, not paused", (1, False), (lambda c: (c["Priority"], bool(c.get("IsPaused"))))(pp.get_campaign_version(ApplicationId=app, CampaignId=b, Version="1")["CampaignResponse"]))
     pp.update_campaign(ApplicationId=app, CampaignId=b, WriteCampaignRequest={"IsPaused": False})
-    eq("resumed B is returned to 333 again", [b], campaign_ids(app, "333"))
+    eq("resumed B is returned to 333 again", [b, a], campaign_ids(app, "333"))
 
     # Tags.
     eq("list_tags_for_resource (app, tagged at creation)", {"env": "test"}, pp.list_tags_for_resource(ResourceArn=app_arn)["TagsModel"]["tags"])
@@ -484,7 +518,13 @@ def walkthrough():
     r = pp.delete_endpoint(ApplicationId=app, EndpointId="222")
     eq("delete_endpoint 222: 202 with the endpoint", (202, "222"), (status(r), r["EndpointResponse"].get("Id")))
     expect_error("get_endpoint after delete_endpoint", "NotFoundException", 404, pp.get_endpoint, ApplicationId=app, EndpointId="222")
-    eq("get_user_endpoints user-2: none left", [], [x["Id"] for x in pp.get_user_endpoints(ApplicationId=app, UserId="user-2")["EndpointsResponse"]["Item"]]) if _user_endpoints_ok(app, "user-2") else None
+    try:
+        left = pp.get_user_endpoints(ApplicationId=app, UserId="user-2")["EndpointsResponse"]["Item"]
+        eq("get_user_endpoints user-2 after its only endpoint was deleted: none", [], [x["Id"] for x in left])
+    except ClientError as e:
+        if e.response["Error"]["Code"] != "NotFoundException":
+            raise
+        ok("get_user_endpoints user-2 after its only endpoint was deleted -> NotFoundException")
 
     r = pp.delete_campaign(ApplicationId=app, CampaignId=a)
     eq("delete_campaign A: 200 with the campaign", (200, a), (status(r), r["CampaignResponse"]["Id"]))
@@ -495,19 +535,6 @@ def walkthrough():
     r = pp.delete_in_app_template(TemplateName=tname)
     eq("delete_in_app_template: 202", 202, status(r))
     expect_error("get_in_app_template after delete", "NotFoundException", 404, pp.get_in_app_template, TemplateName=tname)
-
-
-def _user_endpoints_ok(app, user):
-    """GetUserEndpoints for a user without endpoints: Pinpoint answers
-    NotFoundException; an empty list is accepted too."""
-    try:
-        pp.get_user_endpoints(ApplicationId=app, UserId=user)
-        return True
-    except ClientError as e:
-        if e.response["Error"]["Code"] == "NotFoundException":
-            ok("get_user_endpoints user-2 after its only endpoint was deleted -> NotFoundException")
-            return False
-        raise
 
 
 def caps():
@@ -677,6 +704,12 @@ def targeting():
         "Metrics": {"purchases": 1.0},
     }
 
+    def as_user(fields, uid):
+        # One user per endpoint: Pinpoint allows at most 15 endpoints per user.
+        f = copy.deepcopy(fields)
+        f["User"]["UserId"] = "user-" + uid
+        return f
+
     def variant(**over):
         v = copy.deepcopy(base)
         for k, val in over.items():
@@ -701,17 +734,17 @@ def targeting():
         "t-after": (variant(User={"UserId": "u", "UserAttributes": {"tier": ["silver"], "CreatedDate": ["2026-02-06T00:00:00Z"]}}), ["after"]),
     }
     for ep, (fields, want) in cases.items():
-        endpoint(app, ep, **fields)
+        endpoint(app, ep, **as_user(fields, ep))
         eq("%s gets the campaigns of %s" % (ep, want or "no segment"), sorted(want), sorted(name_of[c] for c in campaign_ids(app, ep)))
 
     endpoint(app, "t-attr", Attributes={"plan": ["free"]})
     eq("UpdateEndpoint replaces attribute values: t-attr with plan [free] now gets nothing", [], campaign_ids(app, "t-attr"))
 
-    endpoint(app, "t-email", ChannelType="EMAIL", Address="someone@example.com", **{k: v for k, v in everything.items()})
+    endpoint(app, "t-email", ChannelType="EMAIL", Address="someone@example.com", **as_user(everything, "t-email"))
     eq("an EMAIL endpoint matching every segment gets no in-app messages", [], campaign_ids(app, "t-email"))
-    endpoint(app, "t-optout", OptOut="ALL", **everything)
+    endpoint(app, "t-optout", OptOut="ALL", **as_user(everything, "t-optout"))
     eq("an opted-out (OptOut ALL) IN_APP endpoint gets nothing", [], campaign_ids(app, "t-optout"))
-    endpoint(app, "t-inactive", EndpointStatus="INACTIVE", **everything)
+    endpoint(app, "t-inactive", EndpointStatus="INACTIVE", **as_user(everything, "t-inactive"))
     eq("an INACTIVE IN_APP endpoint gets nothing", [], campaign_ids(app, "t-inactive"))
     eq("an unknown endpoint gets an empty list", [], campaign_ids(app, "t-nobody-" + RUN))
 
@@ -750,9 +783,9 @@ def client_key():
                  EventsRequest={"BatchItem": {"dev-1": {"Endpoint": {}, "Events": {"e": inapp_event("_inapp.message_displayed", cid)}}}})
     expect_error("client key: update_endpoint in another app", "ForbiddenException", 403, kc.update_endpoint, ApplicationId=y, EndpointId="dev-1",
                  EndpointRequest={"ChannelType": "IN_APP"})
+    check("... and the forbidden update_endpoint stored nothing in the other app", _no_endpoint(y, "dev-1"))
     code, _, body = signed("POST", "/inappd/v1/apps/%s/keys" % x, {"Description": "escalate"}, key=key, secret=secret)
-    eq("client key: creating keys: 403", 403, code)
-    check("... and nothing was created in app y", pp.get_endpoint and _no_endpoint(y, "dev-1"))
+    eq("client key: creating more keys (an extension operation): 403", 403, code)
 
     bad = client(key, "wrong" + secret[5:])
     try:

@@ -1,0 +1,45 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestQueryPlans keeps the per-request and per-event queries on their
+// indexes: a SCAN here would grow with the table.
+func TestQueryPlans(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
+	defer db.Close()
+	for name, query := range map[string]string{
+		"GetEndpoint":      `SELECT doc FROM endpoints WHERE app_id = ? AND id = ?`,
+		"CapCounts":        `SELECT day, campaign_id, count FROM counters WHERE app_id = ? AND endpoint_id = ? AND day IN (?, ?)`,
+		"EndpointActivity": `SELECT time FROM endpoint_activity WHERE app_id = ? AND endpoint_id = ?`,
+		"UserEndpoints":    `SELECT doc FROM endpoints WHERE app_id = ? AND user_id = ? ORDER BY rowid`,
+		"ListEvents":       `SELECT event_id, time, cap_day, doc FROM events WHERE app_id = ? AND endpoint_id = ? ORDER BY time DESC, rowid DESC LIMIT ?`,
+		"ListSegments":     segments.latestOf(),
+		"ListCampaigns":    campaigns.latestOf(),
+		"GetKey":           `SELECT doc FROM access_keys WHERE id = ?`,
+	} {
+		rows, err := db.read.Query("EXPLAIN QUERY PLAN "+query, "a", "b", "c", "d")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN ") {
+				t.Errorf("%s scans a table: %q", name, plan)
+			}
+		}
+		t.Logf("%s: %q", name, plan)
+	}
+}
