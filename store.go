@@ -9,10 +9,12 @@ import (
 // PostgreSQL next) implements it and passes the shared suite in storetest.
 //
 // Conventions for every method:
-//   - a missing resource is an *Error with code ENOTFOUND;
-//   - listings return at most Page.Size items (a backend default of 100 when
-//     Size is 0) plus the token of the next page ("" on the last page), in
-//     creation order;
+//   - a missing resource is an *Error with code ENOTFOUND, and so is a
+//     missing app for every app-scoped write and listing (the event
+//     methods, hot paths, do not check);
+//   - listings return at most Page.Size items (100 when Size is 0 or less)
+//     plus the token of the next page ("" on the last page), in creation
+//     order; a token the backend did not issue is EINVALID;
 //   - documents are stored and returned whole: what goes in comes out.
 type Store interface {
 	AppStore
@@ -34,7 +36,8 @@ type AppStore interface {
 	ListApps(ctx context.Context, page Page) ([]*App, string, error)
 	// DeleteApp removes the app and everything that belongs to it
 	// (settings, endpoints, segments, campaigns, events, counters, client
-	// keys) and returns the app as it was.
+	// keys, the tags of the app and of every resource under it) and returns
+	// the app as it was.
 	DeleteApp(ctx context.Context, id string) (*App, error)
 	// GetAppSettings returns the stored settings, or settings holding only
 	// ApplicationId when none were written. ENOTFOUND when the app is missing.
@@ -43,8 +46,8 @@ type AppStore interface {
 }
 
 // EndpointUpdate receives the current endpoint (nil when it does not exist)
-// and returns the endpoint to store. Returning an error aborts the whole
-// UpdateEndpoints call: nothing is written.
+// and returns the endpoint to store, or nil to leave it as it is. Returning
+// an error aborts the whole UpdateEndpoints call: nothing is written.
 type EndpointUpdate func(id string, current *Endpoint) (*Endpoint, error)
 
 type EndpointStore interface {
@@ -53,7 +56,8 @@ type EndpointStore interface {
 	// transaction, so concurrent updates of one endpoint never lose a field.
 	UpdateEndpoints(ctx context.Context, appID string, ids []string, fn EndpointUpdate) error
 	DeleteEndpoint(ctx context.Context, appID, id string) (*Endpoint, error)
-	// UserEndpoints lists the endpoints whose User.UserId is userID.
+	// UserEndpoints lists the endpoints whose User.UserId is userID (an
+	// empty list for an unknown user).
 	UserEndpoints(ctx context.Context, appID, userID string) ([]*Endpoint, error)
 	DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]*Endpoint, error)
 	// RemoveEndpointAttributes deletes the named keys from the chosen map
@@ -121,6 +125,7 @@ type CampaignStore interface {
 	GetCampaign(ctx context.Context, appID, id string, version int) (*Campaign, error)
 	ListCampaigns(ctx context.Context, appID string, page Page) ([]*Campaign, string, error)
 	ListCampaignVersions(ctx context.Context, appID, id string, page Page) ([]*Campaign, string, error)
+	// DeleteCampaign removes all versions and returns the latest.
 	DeleteCampaign(ctx context.Context, appID, id string) (*Campaign, error)
 	// AllCampaigns returns the latest version of every campaign of the app,
 	// for building delivery snapshots.
@@ -148,7 +153,8 @@ type CapCount struct {
 }
 
 type EventStore interface {
-	// RecordEvents stores events in one transaction. An event whose
+	// RecordEvents stores events in one transaction. Records must be
+	// validated first: a nil Event or empty ID fails the whole call (EINVALID). An event whose
 	// (AppID, EndpointID, EventID) is already stored is skipped, so a
 	// retried batch counts once. For every newly stored displayed event with
 	// a campaign_id attribute, the endpoint's cap counters for that
