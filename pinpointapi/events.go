@@ -10,14 +10,14 @@ import (
 
 // PutEvents quotas, as Pinpoint enforced them.
 const (
-	maxEventsPerRequest   = 100
-	maxEventKeys          = 40
-	maxEventAttrKeyLen    = 50
-	maxEventAttrValueLen  = 200
-	campaignIDAttribute   = "campaign_id"
-	statusAccepted        = 202
-	statusBadEvent        = 400
-	acceptedMessage       = "Accepted"
+	maxEventsPerRequest  = 100
+	maxEventKeys         = 40
+	maxEventAttrKeyLen   = 50
+	maxEventAttrValueLen = 200
+	campaignIDAttribute  = "campaign_id"
+	statusAccepted       = 202
+	statusBadEvent       = 400
+	acceptedMessage      = "Accepted"
 )
 
 func (s *Server) getInAppMessages(c *call) error {
@@ -34,7 +34,7 @@ func (s *Server) getInAppMessages(c *call) error {
 }
 
 type eventsBatch struct {
-	Endpoint *inapp.EndpointRequest `json:"Endpoint"`
+	Endpoint *inapp.EndpointRequest  `json:"Endpoint"`
 	Events   map[string]*inapp.Event `json:"Events"`
 }
 

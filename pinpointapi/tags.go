@@ -1,7 +1,6 @@
 package pinpointapi
 
 import (
-
 	"net/http"
 	"strings"
 
@@ -101,5 +100,3 @@ func (s *Server) resourceArn(c *call) (string, error) {
 	}
 	return "", inapp.Errorf(inapp.ENOTFOUND, "Resource %s does not exist.", raw)
 }
-
-

@@ -69,5 +69,3 @@ func client(m *Main, key *inapp.AccessKey) *pinpoint.Client {
 		HTTPClient:   http.DefaultClient,
 	})
 }
-
-
