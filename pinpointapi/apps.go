@@ -3,6 +3,7 @@ package pinpointapi
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	inapp "github.com/inappd/inappd"
 )
@@ -71,6 +72,7 @@ func (s *Server) deleteApp(c *call) error {
 	if _, err := s.Store.DeleteApp(c.r.Context(), app.ID); err != nil {
 		return err
 	}
+	s.knownApps.Delete(app.ID)
 	if err := s.Store.DeleteTags(c.r.Context(), app.Arn); err != nil {
 		return err
 	}
@@ -87,12 +89,23 @@ func (s *Server) app(c *call) (*inapp.App, error) {
 	return app, s.withTags(c, app.Arn, &app.Tags)
 }
 
-// requireApp checks that the application in the path exists.
+// requireApp checks that the application in the path exists. The answer
+// is remembered for a second, so that the device operations (one request
+// per session or per event batch) cost no query for it; DeleteApp on this
+// node forgets at once, other nodes within that second.
 func (s *Server) requireApp(c *call) (string, error) {
 	id := c.path("application-id")
-	_, err := s.Store.GetApp(c.r.Context(), id)
-	return id, err
+	if until, ok := s.knownApps.Load(id); ok && time.Now().Before(until.(time.Time)) {
+		return id, nil
+	}
+	if _, err := s.Store.GetApp(c.r.Context(), id); err != nil {
+		return id, err
+	}
+	s.knownApps.Store(id, time.Now().Add(knownAppTTL))
+	return id, nil
 }
+
+const knownAppTTL = time.Second
 
 func (s *Server) getSettings(c *call) error {
 	appID, err := s.requireApp(c)

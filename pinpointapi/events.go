@@ -89,7 +89,7 @@ func (s *Server) putEvents(c *call) error {
 			res.EndpointItemResponse = &itemStatus{Message: "Missing required member: Events.", StatusCode: statusBadEvent}
 			continue
 		}
-		tz, endpointStatus := s.putEventsEndpoint(ctx, appID, endpointID, batch.Endpoint)
+		tz, endpointStatus := s.putEventsEndpoint(ctx, appID, endpointID, batch.Endpoint, countsCaps(batch.Events))
 		res.EndpointItemResponse = endpointStatus
 		for eventID, ev := range batch.Events {
 			rec, err := eventRecord(appID, endpointID, eventID, ev, tz)
@@ -120,10 +120,21 @@ func (b *eventsBatch) eventsOrNil() map[string]*inapp.Event {
 	return b.Events
 }
 
+// countsCaps reports whether any of the events moves a cap counter, so
+// needs the endpoint's time zone.
+func countsCaps(events map[string]*inapp.Event) bool {
+	for _, ev := range events {
+		if ev != nil && ev.EventType == inapp.EventDisplayed && ev.Attributes[campaignIDAttribute] != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // putEventsEndpoint applies the batch's PublicEndpoint (an empty one, as
-// Amplify sends, changes nothing) and returns the endpoint's time zone for
-// the daily-cap day of its events.
-func (s *Server) putEventsEndpoint(ctx context.Context, appID, endpointID string, req *inapp.EndpointRequest) (string, *itemStatus) {
+// Amplify sends, changes nothing) and, when needTZ, returns the endpoint's
+// time zone for the daily-cap day of its events.
+func (s *Server) putEventsEndpoint(ctx context.Context, appID, endpointID string, req *inapp.EndpointRequest, needTZ bool) (string, *itemStatus) {
 	accepted := &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}
 	if !req.IsEmpty() {
 		if err := validateEndpointID(endpointID); err != nil {
@@ -141,6 +152,9 @@ func (s *Server) putEventsEndpoint(ctx context.Context, appID, endpointID string
 	}
 	if req.Demographic != nil && req.Demographic.Timezone != "" {
 		return req.Demographic.Timezone, accepted
+	}
+	if !needTZ {
+		return "", accepted
 	}
 	e, err := s.Store.GetEndpoint(ctx, appID, endpointID)
 	if err != nil {

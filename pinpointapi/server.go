@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	inapp "github.com/inappd/inappd"
@@ -53,6 +54,8 @@ type Server struct {
 	// CORSOrigins lists the browser origins allowed to call the API ("*"
 	// allows any).
 	CORSOrigins []string
+
+	knownApps sync.Map // app ID -> time.Time until which it is known to exist
 }
 
 // call is one request on its way through a handler.
