@@ -162,8 +162,9 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, segments *target
 	}
 	e := &entry{id: camp.ID, holdout: camp.HoldoutPercent, priority: camp.Priority}
 	if camp.SegmentID != "" {
-		// A campaign follows the current version of its segment (README).
-		seg, err := segments.CompileRef(camp.SegmentID, 0)
+		// A campaign targets the segment version it names (SegmentVersion:
+		// the latest one when it was written); UpdateCampaign moves it on.
+		seg, err := segments.CompileRef(camp.SegmentID, camp.SegmentVersion)
 		if err != nil {
 			return nil, err
 		}

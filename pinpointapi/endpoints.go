@@ -2,21 +2,18 @@ package pinpointapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	inapp "github.com/inappd/inappd"
 )
 
-// Endpoint quotas, as Pinpoint enforced them.
+// Endpoint quotas, as Pinpoint enforced them (shared with import jobs, in
+// the root package).
 const (
-	maxEndpointsPerUser   = 15
-	maxBatchEndpoints     = 100
-	maxAttributeNameLen   = 50
-	maxAttributeValueLen  = 100
-	maxValuesPerAttribute = 50
-	maxAttributesPerApp   = 250
+	maxEndpointsPerUser = inapp.MaxEndpointsPerUser
+	maxBatchEndpoints   = 100
 )
 
 func (s *Server) updateEndpoint(c *call) error {
@@ -97,114 +94,83 @@ func (s *Server) upsertEndpoints(ctx context.Context, appID string, updates map[
 			adding[req.User.UserID][id] = true
 		}
 	}
+	deactivate := map[string]bool{} // push endpoints pushed out by a newer one
 	for userID, named := range adding {
 		eps, err := s.Store.UserEndpoints(ctx, appID, userID)
 		if err != nil {
 			return err
 		}
 		total := len(named)
+		var oldestPush *inapp.Endpoint
 		for _, e := range eps {
-			if !named[e.ID] {
-				total++
+			if named[e.ID] || e.EndpointStatus == "INACTIVE" {
+				continue
+			}
+			total++
+			if pushChannel(e.ChannelType) && (oldestPush == nil || e.CreationDate < oldestPush.CreationDate) {
+				oldestPush = e
 			}
 		}
-		if total > maxEndpointsPerUser {
-			return inapp.Errorf(inapp.EINVALID, "Exceeded maximum endpoint per user count %d (user %q would have %d).", maxEndpointsPerUser, userID, total)
+		if total <= maxEndpointsPerUser {
+			continue
 		}
+		// As in Pinpoint: a new push endpoint retires the user's oldest
+		// push endpoint; any other channel is refused.
+		if total == maxEndpointsPerUser+1 && oldestPush != nil && allPush(named, updates) {
+			deactivate[oldestPush.ID] = true
+			ids = append(ids, oldestPush.ID)
+			continue
+		}
+		return inapp.Errorf(inapp.EINVALID, "Exceeded maximum endpoint per user count %d (user %q would have %d).", maxEndpointsPerUser, userID, total)
 	}
 	now := s.now()
 	return s.Store.UpdateEndpoints(ctx, appID, ids, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
+		if deactivate[id] {
+			if cur == nil {
+				return nil, nil
+			}
+			next := *cur
+			next.EndpointStatus = "INACTIVE"
+			return &next, nil
+		}
 		next := inapp.ApplyEndpointRequest(cur, updates[id], appID, id, now)
-		if n := countAttributes(next); n > maxAttributesPerApp {
-			return nil, inapp.Errorf(inapp.EINVALID, "Endpoint %q would have %d attributes and metrics; the limit is %d.", id, n, maxAttributesPerApp)
+		if err := next.CheckAttributeCount(); err != nil {
+			return nil, err
+		}
+		if b, _ := json.Marshal(next); len(b) > maxEndpointBytes {
+			return nil, inapp.Errorf(inapp.EINVALID, "Endpoint %q would be %d bytes; the limit is 15 KB.", id, len(b))
 		}
 		return next, nil
 	})
 }
 
-func countAttributes(e *inapp.Endpoint) int {
-	n := len(e.Attributes) + len(e.Metrics)
-	if e.User != nil {
-		n += len(e.User.UserAttributes)
+// maxEndpointBytes is Pinpoint's endpoint size limit.
+const maxEndpointBytes = 15 << 10
+
+// pushChannel reports whether a channel is one of the mobile push channels
+// whose oldest endpoint makes way for a new one.
+func pushChannel(ch string) bool {
+	switch ch {
+	case "ADM", "GCM", "BAIDU", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX":
+		return true
 	}
-	return n
+	return false
 }
 
-func validateEndpointID(id string) error {
-	if id == "" || strings.ContainsAny(id, "${}") {
-		return inapp.Errorf(inapp.EINVALID, "Endpoint ID %q is not valid: it must not be empty or contain $, { or }.", id)
+func allPush(ids map[string]bool, updates map[string]*inapp.EndpointRequest) bool {
+	for id := range ids {
+		if !pushChannel(updates[id].ChannelType) {
+			return false
+		}
 	}
-	return nil
+	return true
 }
 
-func validateEndpointRequest(r *inapp.EndpointRequest, path string) error {
-	if r.ChannelType != "" {
-		if err := oneOf(path+"ChannelType", r.ChannelType, channelTypes...); err != nil {
-			return err
-		}
-	}
-	if r.OptOut != "" {
-		if err := oneOf(path+"OptOut", r.OptOut, "ALL", "NONE"); err != nil {
-			return err
-		}
-	}
-	if r.EndpointStatus != "" {
-		if err := oneOf(path+"EndpointStatus", r.EndpointStatus, "ACTIVE", "INACTIVE"); err != nil {
-			return err
-		}
-	}
-	if r.EffectiveDate != "" {
-		if _, err := inapp.ParseTime(r.EffectiveDate); err != nil {
-			return inapp.Errorf(inapp.EINVALID, "%sEffectiveDate: %v", path, err)
-		}
-	}
-	if err := validateAttributeMap(r.Attributes, path+"Attributes"); err != nil {
-		return err
-	}
-	if r.User != nil {
-		if err := validateAttributeMap(r.User.UserAttributes, path+"User.UserAttributes"); err != nil {
-			return err
-		}
-	}
-	for k := range r.Metrics {
-		if err := validateAttributeName(k, path+"Metrics"); err != nil {
-			return err
-		}
-	}
-	if l := r.Location; l != nil {
-		if l.Latitude != nil && (*l.Latitude < -90 || *l.Latitude > 90) {
-			return inapp.Errorf(inapp.EINVALID, "%sLocation.Latitude must be from -90 to 90, got %v.", path, *l.Latitude)
-		}
-		if l.Longitude != nil && (*l.Longitude < -180 || *l.Longitude > 180) {
-			return inapp.Errorf(inapp.EINVALID, "%sLocation.Longitude must be from -180 to 180, got %v.", path, *l.Longitude)
-		}
-	}
-	return nil
-}
+// validateEndpointID and validateEndpointRequest are the root package's
+// rules, which import jobs apply too.
+func validateEndpointID(id string) error { return inapp.ValidateEndpointID(id) }
 
-func validateAttributeMap(m map[string][]string, path string) error {
-	for k, values := range m {
-		if err := validateAttributeName(k, path); err != nil {
-			return err
-		}
-		if len(values) > maxValuesPerAttribute {
-			return inapp.Errorf(inapp.EINVALID, "%s.%s has %d values; the limit is %d.", path, k, len(values), maxValuesPerAttribute)
-		}
-		for _, v := range values {
-			if len(v) > maxAttributeValueLen {
-				return inapp.Errorf(inapp.EINVALID, "%s.%s has a value of %d characters; the limit is %d.", path, k, len(v), maxAttributeValueLen)
-			}
-		}
-	}
-	return nil
-}
-
-func validateAttributeName(k, path string) error {
-	if k == "" || len(k) > maxAttributeNameLen {
-		return inapp.Errorf(inapp.EINVALID, "%s: attribute name %q must be 1 to %d characters long.", path, k, maxAttributeNameLen)
-	}
-	return nil
-}
+func validateEndpointRequest(r *inapp.EndpointRequest, path string) error { return r.Validate(path) }
 
 func (s *Server) getEndpoint(c *call) error {
 	appID, err := s.requireApp(c)

@@ -139,10 +139,13 @@ func (s *Server) deleteTemplate(c *call) error {
 	if err := s.Store.DeleteTemplate(c.r.Context(), name, version); err != nil {
 		return err
 	}
-	if version == "" {
+	// Tags go with the template's last version.
+	if _, err := s.Store.LatestTemplateVersion(c.r.Context(), name); inapp.ErrorCode(err) == inapp.ENOTFOUND {
 		if err := s.Store.DeleteTags(c.r.Context(), inapp.TemplateArn(name)); err != nil {
 			return err
 		}
+	} else if err != nil {
+		return err
 	}
 	s.Delivery.Invalidate(allApps)
 	return c.message(http.StatusAccepted, "Accepted")
