@@ -20,6 +20,8 @@ type snapshot struct {
 	entries      []*entry
 	usesCaps     bool // some campaign has a daily or total cap
 	usesActivity bool // some segment looks at Behavior.Recency
+	// some segment is (or is built on) an IMPORT segment
+	usesMembership bool
 }
 
 // entry is one campaign, ready to evaluate.
@@ -122,6 +124,7 @@ func build(ctx context.Context, src Source, appID string) (*snapshot, error) {
 		snap.entries = append(snap.entries, e)
 		snap.usesCaps = snap.usesCaps || e.daily > 0 || e.total > 0
 		snap.usesActivity = snap.usesActivity || e.segment != nil && e.segment.UsesActivity()
+		snap.usesMembership = snap.usesMembership || e.segment != nil && e.segment.UsesMembership()
 	}
 	sort.Slice(snap.entries, func(i, j int) bool { return before(snap.entries[i], snap.entries[j]) })
 	return snap, nil
@@ -162,8 +165,8 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, segments *target
 	}
 	e := &entry{id: camp.ID, holdout: camp.HoldoutPercent, priority: camp.Priority}
 	if camp.SegmentID != "" {
-		// A campaign targets the segment version it names (SegmentVersion:
-		// the latest one when it was written); UpdateCampaign moves it on.
+		// A campaign targets the segment version it names, or follows the
+		// latest one when it named none (SegmentVersion 0 is stored).
 		seg, err := segments.CompileRef(camp.SegmentID, camp.SegmentVersion)
 		if err != nil {
 			return nil, err

@@ -126,15 +126,18 @@ func (s *Server) applyCampaignRequest(ctx context.Context, camp *inapp.Campaign,
 	if err := s.validateMessage(ctx, camp.MessageConfiguration, camp.TemplateConfiguration, "", true); err != nil {
 		return err
 	}
+	// A SegmentVersion of 0 is stored as "follow the segment's latest
+	// version"; a request that names a segment without a version asks for
+	// that.
 	if req.SegmentID != nil {
 		camp.SegmentID = *req.SegmentID
 		camp.SegmentVersion = 0
-		if req.SegmentVersion != nil {
-			camp.SegmentVersion = *req.SegmentVersion
-		}
+	}
+	if req.SegmentVersion != nil {
+		camp.SegmentVersion = *req.SegmentVersion
 	}
 	if camp.SegmentID != "" {
-		seg, err := s.Store.GetSegment(ctx, camp.ApplicationID, camp.SegmentID, camp.SegmentVersion)
+		_, err := s.Store.GetSegment(ctx, camp.ApplicationID, camp.SegmentID, camp.SegmentVersion)
 		if inapp.ErrorCode(err) == inapp.ENOTFOUND {
 			if camp.SegmentVersion != 0 {
 				return inapp.Errorf(inapp.EINVALID, "SegmentVersion: segment %q has no version %d in application %s.", camp.SegmentID, camp.SegmentVersion, camp.ApplicationID)
@@ -144,7 +147,6 @@ func (s *Server) applyCampaignRequest(ctx context.Context, camp *inapp.Campaign,
 		if err != nil {
 			return err
 		}
-		camp.SegmentVersion = seg.Version
 	}
 	if req.AdditionalTreatments != nil {
 		treatments := make([]*inapp.Treatment, 0, len(req.AdditionalTreatments))
@@ -316,7 +318,21 @@ func (s *Server) decorateCampaign(c *call, camp *inapp.Campaign) error {
 	if err := s.withTags(c, camp.Arn, &camp.Tags); err != nil {
 		return err
 	}
-	status := s.campaignStatus(c.r.Context(), camp)
+	// A campaign stored without a SegmentVersion follows its segment's
+	// latest version, and reports that version.
+	segmentGone := false
+	if camp.SegmentID != "" && camp.SegmentVersion == 0 {
+		seg, err := s.Store.GetSegment(c.r.Context(), camp.ApplicationID, camp.SegmentID, 0)
+		switch {
+		case err == nil:
+			camp.SegmentVersion = seg.Version
+		case inapp.ErrorCode(err) == inapp.ENOTFOUND:
+			segmentGone = true
+		default:
+			return err
+		}
+	}
+	status := s.campaignStatus(c.r.Context(), camp, segmentGone)
 	camp.State = &inapp.CampaignState{CampaignStatus: status}
 	if len(camp.AdditionalTreatments) > 0 {
 		camp.DefaultState = &inapp.CampaignState{CampaignStatus: status}
@@ -330,11 +346,14 @@ func (s *Server) decorateCampaign(c *call, camp *inapp.Campaign) error {
 // campaignStatus reports the state as Pinpoint does for an in-app
 // campaign: PAUSED, DELETED when its segment is gone, SCHEDULED before the
 // start, COMPLETED after the end, EXECUTING while live.
-func (s *Server) campaignStatus(ctx context.Context, camp *inapp.Campaign) string {
+func (s *Server) campaignStatus(ctx context.Context, camp *inapp.Campaign, segmentGone bool) string {
 	if camp.IsPaused {
 		return inapp.StatusPaused
 	}
-	if camp.SegmentID != "" {
+	if segmentGone {
+		return inapp.StatusDeleted
+	}
+	if camp.SegmentID != "" && camp.SegmentVersion != 0 {
 		if _, err := s.Store.GetSegment(ctx, camp.ApplicationID, camp.SegmentID, 0); inapp.ErrorCode(err) == inapp.ENOTFOUND {
 			return inapp.StatusDeleted
 		}

@@ -287,3 +287,48 @@ func TestAppSettings(t *testing.T) {
 	_, err = c.UpdateApplicationSettings(ctx, &pinpoint.UpdateApplicationSettingsInput{ApplicationId: aws.String("no-such-app"), WriteApplicationSettingsRequest: &types.WriteApplicationSettingsRequest{QuietTime: quiet}})
 	wantNotFound(t, err)
 }
+
+// TestAppIsolation: resources belong to one app; another app's IDs are
+// unknown there, and deleting an app deletes what it holds.
+func TestAppIsolation(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	ctx := t.Context()
+	a, b := createApp(t, c, "a"), createApp(t, c, "b")
+
+	segB := createSegment(t, c, b, attrSegment("b-seg", "k", "v"))
+	campB := createCampaign(t, c, b, campaignRequest("b-camp", "", 1))
+	putEndpoint(t, c, b, "shared-id", inAppEndpoint("u", map[string][]string{"app": {"b"}}))
+	putEndpoint(t, c, a, "shared-id", inAppEndpoint("u", map[string][]string{"app": {"a"}}))
+
+	if got := getEndpoint(t, c, a, "shared-id").Attributes["app"]; len(got) != 1 || got[0] != "a" {
+		t.Errorf("app a's endpoint = %v, want its own", got)
+	}
+	_, err := c.GetSegment(ctx, &pinpoint.GetSegmentInput{ApplicationId: aws.String(a), SegmentId: segB.Id})
+	wantNotFound(t, err)
+	_, err = c.GetCampaign(ctx, &pinpoint.GetCampaignInput{ApplicationId: aws.String(a), CampaignId: campB.Id})
+	wantNotFound(t, err)
+	_, err = c.DeleteCampaign(ctx, &pinpoint.DeleteCampaignInput{ApplicationId: aws.String(a), CampaignId: campB.Id})
+	wantNotFound(t, err)
+	_, err = c.CreateCampaign(ctx, &pinpoint.CreateCampaignInput{ApplicationId: aws.String(a), WriteCampaignRequest: campaignRequest("uses-b", str(segB.Id), 1)})
+	wantRejected(t, err, "BadRequestException", "NotFoundException")
+	wantIDs(t, "campaigns for app a's endpoint", deliveredIDs(t, c, a, "shared-id"), []string{})
+	wantIDs(t, "campaigns for app b's endpoint", deliveredIDs(t, c, b, "shared-id"), []string{str(campB.Id)})
+
+	// Deleting app b deletes its segments, campaigns and endpoints.
+	if _, err := c.DeleteApp(ctx, &pinpoint.DeleteAppInput{ApplicationId: aws.String(b)}); err != nil {
+		t.Fatalf("DeleteApp: %v", err)
+	}
+	_, err = c.GetSegment(ctx, &pinpoint.GetSegmentInput{ApplicationId: aws.String(b), SegmentId: segB.Id})
+	wantNotFound(t, err)
+	_, err = c.GetCampaign(ctx, &pinpoint.GetCampaignInput{ApplicationId: aws.String(b), CampaignId: campB.Id})
+	wantNotFound(t, err)
+	_, err = c.GetEndpoint(ctx, &pinpoint.GetEndpointInput{ApplicationId: aws.String(b), EndpointId: aws.String("shared-id")})
+	wantNotFound(t, err)
+	_, err = c.GetInAppMessages(ctx, &pinpoint.GetInAppMessagesInput{ApplicationId: aws.String(b), EndpointId: aws.String("shared-id")})
+	wantNotFound(t, err)
+	_, err = c.ListTagsForResource(ctx, &pinpoint.ListTagsForResourceInput{ResourceArn: campB.Arn})
+	wantErrCode(t, err, "NotFoundException")
+	getEndpoint(t, c, a, "shared-id")
+}

@@ -107,6 +107,13 @@ func TestAuthAmplifyHost(t *testing.T) {
 		t.Fatalf("the request was not signed with a host header")
 	}
 	wantRawStatus(t, doRaw(t, req), 200)
+
+	// Any other host is part of the signature and does not match.
+	req = newRawRequest(t, m, "GET", "/v1/apps", nil)
+	req.Host = "evil.example.com"
+	signAt(t, req, m.RootKey, nil, time.Now())
+	req.Host = ""
+	wantRawError(t, doRaw(t, req), "ForbiddenException")
 }
 
 func TestClientKeys(t *testing.T) {

@@ -600,14 +600,11 @@ func TestDeliverySeesAdminWrites(t *testing.T) {
 	update("resume", req)
 	wantIDs(t, "after resuming", deliveredIDs(t, c, app, "d1"), []string{id})
 
-	// The segment changes so that the endpoint leaves it…
-	if _, err := c.UpdateSegment(ctx, &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: seg.Id, WriteSegmentRequest: attrSegment("platinum", "plan", "platinum")}); err != nil {
-		t.Fatalf("UpdateSegment: %v", err)
-	}
-	wantIDs(t, "after the segment no longer matches", deliveredIDs(t, c, app, "d1"), []string{})
-	// …and the endpoint changes so that it joins it again.
-	putEndpoint(t, c, app, "d1", &types.EndpointRequest{Attributes: map[string][]string{"plan": {"platinum"}}})
-	wantIDs(t, "after the endpoint matches again", deliveredIDs(t, c, app, "d1"), []string{id})
+	// The endpoint changes so that it leaves the segment, then joins again.
+	putEndpoint(t, c, app, "d1", &types.EndpointRequest{Attributes: map[string][]string{"plan": {"silver"}}})
+	wantIDs(t, "after the endpoint left the segment", deliveredIDs(t, c, app, "d1"), []string{})
+	putEndpoint(t, c, app, "d1", &types.EndpointRequest{Attributes: map[string][]string{"plan": {"gold"}}})
+	wantIDs(t, "after the endpoint joined the segment again", deliveredIDs(t, c, app, "d1"), []string{id})
 
 	// Priority changes reorder at once.
 	other := str(createCampaign(t, c, app, campaignRequest("other", "", 2)).Id)
@@ -626,6 +623,29 @@ func TestDeliverySeesAdminWrites(t *testing.T) {
 		t.Fatalf("DeleteEndpoint: %v", err)
 	}
 	wantIDs(t, "after DeleteEndpoint", deliveredIDs(t, c, app, "d1"), []string{})
+}
+
+// TestDeliveryFollowsSegmentUpdates: an UpdateSegment is visible to the
+// next GetInAppMessages of a campaign on that segment (the brief's "admin
+// writes visible on the next call"; README: "A campaign follows the current
+// version of its segment").
+func TestDeliveryFollowsSegmentUpdates(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "segment-updates")
+	seg := createSegment(t, c, app, attrSegment("plans", "plan", "gold"))
+	putEndpoint(t, c, app, "gold", inAppEndpoint("", map[string][]string{"plan": {"gold"}}))
+	putEndpoint(t, c, app, "platinum", inAppEndpoint("", map[string][]string{"plan": {"platinum"}}))
+	id := str(createCampaign(t, c, app, campaignRequest("on-plans", str(seg.Id), 1)).Id)
+	wantIDs(t, "gold before the segment update", deliveredIDs(t, c, app, "gold"), []string{id})
+	wantIDs(t, "platinum before the segment update", deliveredIDs(t, c, app, "platinum"), []string{})
+
+	if _, err := c.UpdateSegment(t.Context(), &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: seg.Id, WriteSegmentRequest: attrSegment("plans", "plan", "platinum")}); err != nil {
+		t.Fatalf("UpdateSegment: %v", err)
+	}
+	wantIDs(t, "gold after the segment update", deliveredIDs(t, c, app, "gold"), []string{})
+	wantIDs(t, "platinum after the segment update", deliveredIDs(t, c, app, "platinum"), []string{id})
 }
 
 // TestDeliverySegmentRules evaluates each kind of segment dimension
@@ -727,5 +747,168 @@ func TestDeliverySegmentRules(t *testing.T) {
 		if _, err := c.DeleteCampaign(ctx, &pinpoint.DeleteCampaignInput{ApplicationId: aws.String(app), CampaignId: aws.String(id)}); err != nil {
 			t.Fatalf("DeleteCampaign: %v", err)
 		}
+	}
+}
+
+// TestDeliveryDailyCapLocalDay: the day of a daily cap is the endpoint's
+// local day (Demographic.Timezone), taken from the event's timestamp.
+func TestDeliveryDailyCapLocalDay(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "local-day")
+
+	for _, zone := range []string{"Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatalf("load %s: %v", zone, err)
+		}
+		now := time.Now()
+		ln, un := now.In(loc), now.UTC()
+		localMidnight := time.Date(ln.Year(), ln.Month(), ln.Day(), 0, 0, 0, 0, loc)
+		utcMidnight := time.Date(un.Year(), un.Month(), un.Day(), 0, 0, 0, 0, time.UTC)
+		// An event between the two midnights is "today" for one calendar
+		// and "yesterday" for the other.
+		var at time.Time
+		var countsToday bool
+		switch {
+		case localMidnight.Before(utcMidnight):
+			at, countsToday = localMidnight.Add(utcMidnight.Sub(localMidnight)/2), true
+		case utcMidnight.Before(localMidnight):
+			at, countsToday = utcMidnight.Add(localMidnight.Sub(utcMidnight)/2), false
+		default:
+			continue
+		}
+		ep := "ep-" + zone
+		putEndpoint(t, c, app, ep, &types.EndpointRequest{ChannelType: types.ChannelTypeInApp, Demographic: &types.EndpointDemographic{Timezone: aws.String(zone)}})
+		req := campaignRequest("daily-"+zone, "", 1)
+		req.Limits = &types.CampaignLimits{Daily: aws.Int32(1)}
+		id := str(createCampaign(t, c, app, req).Id)
+		displayed(t, c, app, ep, id, "e1", at)
+		capped := !slices.Contains(deliveredIDs(t, c, app, ep), id)
+		if capped != countsToday {
+			t.Errorf("%s: display at %s (local %s, now local %s): capped = %v, want %v",
+				zone, at.UTC().Format(time.RFC3339), at.In(loc).Format(time.RFC3339), now.In(loc).Format(time.RFC3339), capped, countsToday)
+		}
+	}
+}
+
+// TestDeliveryLocalTime: with IsLocalTime, StartTime is a wall-clock time in
+// the endpoint's time zone, else in the campaign's Timezone, else UTC.
+func TestDeliveryLocalTime(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "local-time")
+
+	zoned := func(id, zone string) {
+		req := &types.EndpointRequest{ChannelType: types.ChannelTypeInApp}
+		if zone != "" {
+			req.Demographic = &types.EndpointDemographic{Timezone: aws.String(zone)}
+		}
+		putEndpoint(t, c, app, id, req)
+	}
+	zoned("ahead", "Pacific/Kiritimati") // UTC+14
+	zoned("behind", "Pacific/Pago_Pago") // UTC-11
+	zoned("unknown", "")
+
+	// Starts at UTC now + 3h as a wall-clock time: already started where
+	// it is UTC+14, not yet where it is UTC-11 or UTC.
+	start := isoTime(time.Now().UTC().Add(3 * time.Hour))
+	req := campaignRequest("local", "", 1)
+	req.Schedule.StartTime = aws.String(start)
+	req.Schedule.IsLocalTime = aws.Bool(true)
+	id := str(createCampaign(t, c, app, req).Id)
+
+	// The same with the campaign's Timezone UTC+05 for endpoints without one.
+	req2 := campaignRequest("local-tz", "", 2)
+	req2.Schedule.StartTime = aws.String(start)
+	req2.Schedule.IsLocalTime = aws.Bool(true)
+	req2.Schedule.Timezone = aws.String("UTC+05")
+	id2 := str(createCampaign(t, c, app, req2).Id)
+
+	wantIDs(t, "UTC+14 endpoint", deliveredIDs(t, c, app, "ahead"), []string{id, id2})
+	wantIDs(t, "UTC-11 endpoint", deliveredIDs(t, c, app, "behind"), []string{})
+	wantIDs(t, "endpoint without a time zone", deliveredIDs(t, c, app, "unknown"), []string{id2})
+}
+
+func TestDeliveryTreatmentContent(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "treatment-content")
+	createTemplate(t, c, "variant", templateRequest("from-template"))
+
+	// Treatment 1 takes everyone (100%); its message comes from a template.
+	req := campaignRequest("main", "", 1)
+	req.AdditionalTreatments = []types.WriteTreatmentResource{{
+		SizePercent:           aws.Int32(100),
+		TemplateConfiguration: &types.TemplateConfiguration{InAppTemplate: &types.Template{Name: aws.String("variant")}},
+	}}
+	id := str(createCampaign(t, c, app, req).Id)
+	for _, ep := range ids("ep", 5) {
+		putEndpoint(t, c, app, ep, inAppEndpoint("", nil))
+		msgs := inAppMessages(t, c, app, ep)
+		if len(msgs) != 1 || str(msgs[0].CampaignId) != id {
+			t.Fatalf("%s got %v", ep, campaignIDs(msgs))
+		}
+		if str(msgs[0].TreatmentId) != "1" || firstHeader(msgs[0]) != "from-template" || msgs[0].InAppMessage.Layout != types.LayoutCarousel {
+			t.Errorf("%s got treatment %q with %q (%s), want treatment 1 from the template", ep, str(msgs[0].TreatmentId), firstHeader(msgs[0]), msgs[0].InAppMessage.Layout)
+		}
+	}
+}
+
+func TestDeliveryEventFilterEcho(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "filters")
+	putEndpoint(t, c, app, "d1", inAppEndpoint("", nil))
+
+	filter := &types.CampaignEventFilter{
+		FilterType: types.FilterTypeEndpoint,
+		Dimensions: &types.EventDimensions{
+			EventType:  &types.SetDimension{DimensionType: types.DimensionTypeInclusive, Values: []string{"purchase", "checkout"}},
+			Attributes: map[string]types.AttributeDimension{"plan": {AttributeType: types.AttributeTypeInclusive, Values: []string{"gold"}}},
+			Metrics:    map[string]types.MetricDimension{"price": {ComparisonOperator: aws.String("GREATER_THAN_OR_EQUAL"), Value: aws.Float64(9.99)}},
+		},
+	}
+	req := campaignRequest("filtered", "", 1)
+	req.Schedule.EventFilter = filter
+	createCampaign(t, c, app, req)
+	msgs := inAppMessages(t, c, app, "d1")
+	if len(msgs) != 1 || msgs[0].Schedule == nil || msgs[0].Schedule.EventFilter == nil {
+		t.Fatalf("GetInAppMessages = %s", mustJSON(t, msgs))
+	}
+	sameJSON(t, "delivered EventFilter.Dimensions", filter.Dimensions, msgs[0].Schedule.EventFilter.Dimensions)
+}
+
+func TestDeliveryTemplateDeleted(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "template-gone")
+	putEndpoint(t, c, app, "d1", inAppEndpoint("", nil))
+	createTemplate(t, c, "short-lived", templateRequest("soon gone"))
+	req := campaignRequest("uses-template", "", 1)
+	req.MessageConfiguration = nil
+	req.TemplateConfiguration = &types.TemplateConfiguration{InAppTemplate: &types.Template{Name: aws.String("short-lived")}}
+	id := str(createCampaign(t, c, app, req).Id)
+	inline := str(createCampaign(t, c, app, campaignRequest("inline", "", 2)).Id)
+	wantIDs(t, "before", deliveredIDs(t, c, app, "d1"), []string{id, inline})
+
+	if _, err := c.DeleteInAppTemplate(t.Context(), &pinpoint.DeleteInAppTemplateInput{TemplateName: aws.String("short-lived")}); err != nil {
+		// Refusing to delete a template in use is a defensible choice.
+		wantBadRequest(t, err)
+		return
+	}
+	// Otherwise the campaign must not be delivered without content.
+	for _, msg := range inAppMessages(t, c, app, "d1") {
+		if msg.InAppMessage == nil || len(msg.InAppMessage.Content) == 0 {
+			t.Errorf("campaign %s delivered without content after its template was deleted", str(msg.CampaignId))
+		}
+	}
+	if !slices.Contains(deliveredIDs(t, c, app, "d1"), inline) {
+		t.Errorf("the inline campaign is gone too")
 	}
 }

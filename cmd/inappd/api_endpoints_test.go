@@ -428,3 +428,94 @@ func TestEndpointsPerUserLimit(t *testing.T) {
 	wantBadRequest(t, err)
 	endpointMissing(t, c, app, "dev-17")
 }
+
+// TestEndpointSameAddress: the model's EndpointStatus documentation says
+// an endpoint becomes INACTIVE when another endpoint is updated with the
+// same Address.
+func TestEndpointSameAddress(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "address")
+	putEndpoint(t, c, app, "mail-1", &types.EndpointRequest{ChannelType: types.ChannelTypeEmail, Address: aws.String("a@example.com")})
+	putEndpoint(t, c, app, "mail-2", &types.EndpointRequest{ChannelType: types.ChannelTypeEmail, Address: aws.String("a@example.com")})
+	if got := str(getEndpoint(t, c, app, "mail-1").EndpointStatus); got != "INACTIVE" {
+		t.Errorf("mail-1 EndpointStatus = %q after mail-2 took its Address, want INACTIVE", got)
+	}
+	if got := str(getEndpoint(t, c, app, "mail-2").EndpointStatus); got != "ACTIVE" {
+		t.Errorf("mail-2 EndpointStatus = %q, want ACTIVE", got)
+	}
+	// IN_APP endpoints have no Address and never deactivate each other.
+	putEndpoint(t, c, app, "app-1", inAppEndpoint("u", nil))
+	putEndpoint(t, c, app, "app-2", inAppEndpoint("u", nil))
+	if got := str(getEndpoint(t, c, app, "app-1").EndpointStatus); got != "ACTIVE" {
+		t.Errorf("app-1 EndpointStatus = %q, want ACTIVE", got)
+	}
+}
+
+// TestEndpointsPerUserPush: the developer guide (notes §4.4): a 16th
+// endpoint of a push channel (ADM, GCM, APNS*) makes the oldest push
+// endpoint INACTIVE instead of failing.
+func TestEndpointsPerUserPush(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "push-limit")
+	putEndpoint(t, c, app, "push-old", &types.EndpointRequest{ChannelType: types.ChannelTypeGcm, Address: aws.String("token-old"), User: &types.EndpointUser{UserId: aws.String("p")}})
+	for i := 1; i <= 14; i++ {
+		putEndpoint(t, c, app, fmt.Sprintf("app-%02d", i), inAppEndpoint("p", nil))
+	}
+	_, err := c.UpdateEndpoint(t.Context(), &pinpoint.UpdateEndpointInput{ApplicationId: aws.String(app), EndpointId: aws.String("push-new"),
+		EndpointRequest: &types.EndpointRequest{ChannelType: types.ChannelTypeApns, Address: aws.String("token-new"), User: &types.EndpointUser{UserId: aws.String("p")}}})
+	if err != nil {
+		t.Fatalf("16th endpoint of a push channel: %v, want it accepted with the oldest push endpoint made INACTIVE", err)
+	}
+	if got := str(getEndpoint(t, c, app, "push-old").EndpointStatus); got != "INACTIVE" {
+		t.Errorf("oldest push endpoint EndpointStatus = %q, want INACTIVE", got)
+	}
+	if got := str(getEndpoint(t, c, app, "push-new").EndpointStatus); got != "ACTIVE" {
+		t.Errorf("new push endpoint EndpointStatus = %q, want ACTIVE", got)
+	}
+}
+
+// TestEndpointQuotas: the endpoint quotas (notes §4.4, quotas page):
+// attribute names up to 50 characters, values up to 100, 50 values per
+// attribute, 15 KB per endpoint. A request over them is refused whole.
+func TestEndpointQuotas(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	ctx := t.Context()
+	app := createApp(t, c, "quotas")
+
+	many := make([]string, 51)
+	for i := range many {
+		many[i] = fmt.Sprint("v", i)
+	}
+	big := map[string][]string{}
+	for i := range 40 {
+		big[fmt.Sprintf("attr%02d", i)] = []string{strings.Repeat("x", 100), strings.Repeat("y", 100), strings.Repeat("z", 100), strings.Repeat("w", 100)}
+	}
+	for what, req := range map[string]*types.EndpointRequest{
+		"51-character attribute name":   {ChannelType: types.ChannelTypeInApp, Attributes: map[string][]string{strings.Repeat("n", 51): {"v"}}},
+		"101-character attribute value": {ChannelType: types.ChannelTypeInApp, Attributes: map[string][]string{"k": {strings.Repeat("v", 101)}}},
+		"51 values in an attribute":     {ChannelType: types.ChannelTypeInApp, Attributes: map[string][]string{"k": many}},
+		"51-character user attribute":   {ChannelType: types.ChannelTypeInApp, User: &types.EndpointUser{UserId: aws.String("u"), UserAttributes: map[string][]string{strings.Repeat("n", 51): {"v"}}}},
+		"51 values in a user attribute": {ChannelType: types.ChannelTypeInApp, User: &types.EndpointUser{UserId: aws.String("u"), UserAttributes: map[string][]string{"k": many}}},
+		"51-character metric name":      {ChannelType: types.ChannelTypeInApp, Metrics: map[string]float64{strings.Repeat("m", 51): 1}},
+		"endpoint larger than 15 KB":    {ChannelType: types.ChannelTypeInApp, Attributes: big},
+	} {
+		_, err := c.UpdateEndpoint(ctx, &pinpoint.UpdateEndpointInput{ApplicationId: aws.String(app), EndpointId: aws.String("q"), EndpointRequest: req})
+		if err == nil {
+			t.Errorf("UpdateEndpoint with %s: accepted", what)
+			if _, err := c.DeleteEndpoint(ctx, &pinpoint.DeleteEndpointInput{ApplicationId: aws.String(app), EndpointId: aws.String("q")}); err != nil {
+				t.Fatalf("DeleteEndpoint: %v", err)
+			}
+			continue
+		}
+		wantBadRequest(t, err)
+		endpointMissing(t, c, app, "q")
+	}
+	// At the limits is fine.
+	putEndpoint(t, c, app, "q", &types.EndpointRequest{ChannelType: types.ChannelTypeInApp, Attributes: map[string][]string{strings.Repeat("n", 50): {strings.Repeat("v", 100)}, "k": many[:50]}})
+}

@@ -173,3 +173,94 @@ func TestSuccessWireDetails(t *testing.T) {
 	_, err = c.UpdateEndpoint(t.Context(), &pinpoint.UpdateEndpointInput{ApplicationId: aws.String(app), EndpointId: aws.String("bad{id}"), EndpointRequest: &types.EndpointRequest{ChannelType: types.ChannelTypeInApp}})
 	wantBadRequest(t, err)
 }
+
+func TestCORS(t *testing.T) {
+	t.Parallel()
+	m := startServer(t) // allows http://localhost:5173
+
+	pre := newRawRequest(t, m, "OPTIONS", "/v1/apps/x/endpoints/y/inappmessages", nil)
+	pre.Header.Set("Origin", "http://localhost:5173")
+	pre.Header.Set("Access-Control-Request-Method", "GET")
+	pre.Header.Set("Access-Control-Request-Headers", "authorization,x-amz-date,content-type,x-amz-user-agent")
+	r := doRaw(t, pre)
+	if r.Status < 200 || r.Status > 299 {
+		t.Errorf("preflight from an allowed origin: status %d", r.Status)
+	}
+	if got := r.Header.Get("Access-Control-Allow-Origin"); got != "http://localhost:5173" && got != "*" {
+		t.Errorf("preflight Access-Control-Allow-Origin = %q", got)
+	}
+	if !strings.Contains(strings.ToLower(r.Header.Get("Access-Control-Allow-Headers")), "authorization") {
+		t.Errorf("preflight Access-Control-Allow-Headers = %q, want authorization among them", r.Header.Get("Access-Control-Allow-Headers"))
+	}
+
+	// A signed call from the allowed origin exposes the request ID header.
+	req := newRawRequest(t, m, "GET", "/v1/apps", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	signAt(t, req, m.RootKey, nil, time.Now())
+	r = doRaw(t, req)
+	wantRawStatus(t, r, 200)
+	if got := r.Header.Get("Access-Control-Allow-Origin"); got != "http://localhost:5173" {
+		t.Errorf("Access-Control-Allow-Origin = %q", got)
+	}
+
+	// Another origin gets no CORS grant.
+	evil := newRawRequest(t, m, "OPTIONS", "/v1/apps", nil)
+	evil.Header.Set("Origin", "https://evil.example")
+	evil.Header.Set("Access-Control-Request-Method", "GET")
+	if got := doRaw(t, evil).Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("preflight from another origin: Access-Control-Allow-Origin = %q", got)
+	}
+
+	// Extension endpoints need a signature too.
+	wantRawError(t, unsignedCall(t, m, "GET", "/inappd/v1/apps/x/keys", nil), "ForbiddenException")
+}
+
+// TestOddQueryParameters: garbage in query strings and path labels is a
+// client error, never a 5xx.
+func TestOddQueryParameters(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "odd")
+	seg := createSegment(t, c, app, attrSegment("s", "k", "v"))
+	camp := createCampaign(t, c, app, campaignRequest("c", "", 1))
+	createTemplate(t, c, "tpl", templateRequest("x"))
+
+	paths := []string{
+		"/v1/apps?token=garbage",
+		"/v1/apps?page-size=0",
+		"/v1/apps?page-size=-1",
+		"/v1/apps?page-size=99999999999999999999",
+		"/v1/apps/" + app + "/segments?token=%00%ff",
+		"/v1/apps/" + app + "/segments/" + str(seg.Id) + "/versions?token=x&page-size=abc",
+		"/v1/apps/" + app + "/segments/" + str(seg.Id) + "/versions/0",
+		"/v1/apps/" + app + "/segments/" + str(seg.Id) + "/versions/-1",
+		"/v1/apps/" + app + "/campaigns?token=garbage",
+		"/v1/apps/" + app + "/campaigns/" + str(camp.Id) + "/versions/abc",
+		"/v1/apps/" + app + "/campaigns/" + str(camp.Id) + "/versions?page-size=0",
+		"/v1/templates?next-token=garbage",
+		"/v1/templates?page-size=abc",
+		"/v1/templates?template-type=inapp",
+		"/v1/templates/tpl/inapp?version=abc",
+		"/v1/templates/tpl/inapp?version=0",
+		"/v1/templates/tpl/INAPP/versions?next-token=garbage",
+		"/v1/templates/tpl/EMAIL/versions",
+		"/v1/templates/tpl/nonsense/versions",
+		"/v1/tags/" + escapeLabel("arn:aws:mobiletargeting:us-east-1:1:apps/"),
+		"/v1/tags/" + escapeLabel("arn:aws:mobiletargeting:us-east-1:1:templates/tpl/EMAIL"),
+	}
+	for _, p := range paths {
+		r := rawCall(t, m, nil, "GET", p, nil)
+		switch {
+		case r.Status >= 500:
+			t.Errorf("GET %s: status %d; body %s", p, r.Status, r.Body)
+		case r.Status >= 400:
+			shape := r.Header.Get("X-Amzn-ErrorType")
+			if _, ok := errorStatus[shape]; !ok {
+				t.Errorf("GET %s: status %d with X-Amzn-ErrorType %q", p, r.Status, shape)
+				continue
+			}
+			wantRawError(t, r, shape)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,5 +372,132 @@ func TestPutEventsTimestamps(t *testing.T) {
 	wantEventStatus(t, res, "d1", "boto", 202)
 	if slices.Contains(deliveredIDs(t, c, app, "d1"), id) {
 		t.Errorf("a display with a boto3-style timestamp was not counted")
+	}
+}
+
+func TestPutEventsMissingEndpoint(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "no-endpoint")
+	putEndpoint(t, c, app, "d1", inAppEndpoint("u1", nil))
+	req := campaignRequest("capped", "", 1)
+	req.Limits = &types.CampaignLimits{Total: aws.Int32(1)}
+	id := str(createCampaign(t, c, app, req).Id)
+
+	// EventsBatch.Endpoint and Events are required; a batch without them
+	// is refused, as a whole or per item, and counts nothing.
+	ts := time.Now().UTC().Format(time.RFC3339)
+	for name, body := range map[string]string{
+		"no Endpoint": `{"BatchItem":{"d1":{"Events":{"e1":{"EventType":"_inapp.message_displayed","Timestamp":"` + ts + `","Attributes":{"campaign_id":"` + id + `"}}}}}}`,
+		"no Events":   `{"BatchItem":{"d1":{"Endpoint":{}}}}`,
+	} {
+		r := rawCall(t, m, nil, "POST", "/v1/apps/"+app+"/events", []byte(body))
+		switch r.Status {
+		case 400:
+			wantRawError(t, r, "BadRequestException")
+		case 202:
+			var raw struct {
+				Results map[string]struct {
+					EndpointItemResponse *struct{ StatusCode int }
+					EventsItemResponse   map[string]struct{ StatusCode int }
+				}
+			}
+			if err := json.Unmarshal(r.Body, &raw); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			item := raw.Results["d1"]
+			rejected := item.EndpointItemResponse != nil && item.EndpointItemResponse.StatusCode == 400
+			for _, e := range item.EventsItemResponse {
+				rejected = rejected || e.StatusCode == 400
+			}
+			if !rejected {
+				t.Errorf("%s: 202 with nothing marked 400: %s", name, r.Body)
+			}
+		default:
+			t.Errorf("%s: status %d; body %s", name, r.Status, r.Body)
+		}
+	}
+	if !slices.Contains(deliveredIDs(t, c, app, "d1"), id) {
+		t.Errorf("a display in a batch without Endpoint was counted")
+	}
+}
+
+// TestPutEventsQuotas: the event quotas (quotas page): an attribute value
+// over 200 characters drops the event; at most 40 attribute and metric
+// keys per event; attribute keys up to 50 characters.
+func TestPutEventsQuotas(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "event-quotas")
+	putEndpoint(t, c, app, "d1", inAppEndpoint("u1", nil))
+	now := time.Now()
+
+	tooManyKeys := map[string]string{}
+	for i := range 41 {
+		tooManyKeys[fmt.Sprint("k", i)] = "v"
+	}
+	fortyKeys := map[string]string{}
+	for i := range 40 {
+		fortyKeys[fmt.Sprint("k", i)] = "v"
+	}
+	ev := func(attrs map[string]string) types.Event {
+		return types.Event{EventType: aws.String("custom"), Timestamp: aws.String(isoTime(now)), Attributes: attrs}
+	}
+	res := putEvents(t, c, app, map[string]types.EventsBatch{"d1": {Endpoint: &types.PublicEndpoint{}, Events: map[string]types.Event{
+		"ok":         ev(map[string]string{"k": strings.Repeat("v", 200)}),
+		"forty":      ev(fortyKeys),
+		"long-value": ev(map[string]string{"k": strings.Repeat("v", 201)}),
+		"many-keys":  ev(tooManyKeys),
+		"long-key":   ev(map[string]string{strings.Repeat("k", 51): "v"}),
+	}}})
+	wantEventStatus(t, res, "d1", "ok", 202)
+	wantEventStatus(t, res, "d1", "forty", 202)
+	wantEventStatus(t, res, "d1", "long-value", 400)
+	wantEventStatus(t, res, "d1", "many-keys", 400)
+	wantEventStatus(t, res, "d1", "long-key", 400)
+}
+
+// TestPutEventsConcurrentCounting: displays sent at the same time (the
+// writer commits many requests together) are each counted exactly once.
+func TestPutEventsConcurrentCounting(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	app := createApp(t, c, "concurrent")
+	putEndpoint(t, c, app, "d1", inAppEndpoint("u1", nil))
+	req := campaignRequest("thirty", "", 1)
+	req.Limits = &types.CampaignLimits{Total: aws.Int32(30)}
+	id := str(createCampaign(t, c, app, req).Id)
+	now := time.Now()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 29)
+	for i := range 29 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Every request also carries the display of request 0 again.
+			events := map[string]types.Event{fmt.Sprint("c", i): displayedEvent(id, now), "c0": displayedEvent(id, now)}
+			_, err := c.PutEvents(t.Context(), &pinpoint.PutEventsInput{ApplicationId: aws.String(app), EventsRequest: &types.EventsRequest{BatchItem: map[string]types.EventsBatch{
+				"d1": {Endpoint: &types.PublicEndpoint{}, Events: events},
+			}}})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent PutEvents: %v", err)
+		}
+	}
+	if !slices.Contains(deliveredIDs(t, c, app, "d1"), id) {
+		t.Fatalf("campaign capped after 29 distinct displays with Total 30")
+	}
+	displayed(t, c, app, "d1", id, "c-last", now)
+	if slices.Contains(deliveredIDs(t, c, app, "d1"), id) {
+		t.Errorf("campaign still delivered after 30 distinct displays with Total 30 (a concurrent display was lost)")
 	}
 }

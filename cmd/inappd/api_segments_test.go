@@ -375,3 +375,67 @@ func TestSegmentRejected(t *testing.T) {
 		t.Errorf("%d versions after rejected updates, want 1", n)
 	}
 }
+
+func TestSegmentGroupReferences(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	ctx := t.Context()
+	app := createApp(t, c, "references")
+	base := createSegment(t, c, app, attrSegment("base", "plan", "gold"))
+	ref := func(id *string, version *int32) *types.WriteSegmentRequest {
+		return &types.WriteSegmentRequest{Name: aws.String("group"), SegmentGroups: &types.SegmentGroupList{Include: types.IncludeAll, Groups: []types.SegmentGroup{{
+			Type: types.TypeAll, SourceType: types.SourceTypeAny, SourceSegments: []types.SegmentReference{{Id: id, Version: version}},
+		}}}}
+	}
+	latest := createSegment(t, c, app, ref(base.Id, nil))
+	pinned := createSegment(t, c, app, ref(base.Id, aws.Int32(1)))
+
+	putEndpoint(t, c, app, "gold", inAppEndpoint("", map[string][]string{"plan": {"gold"}}))
+	putEndpoint(t, c, app, "platinum", inAppEndpoint("", map[string][]string{"plan": {"platinum"}}))
+	onLatest := str(createCampaign(t, c, app, campaignRequest("latest", str(latest.Id), 1)).Id)
+	onPinned := str(createCampaign(t, c, app, campaignRequest("pinned", str(pinned.Id), 2)).Id)
+	wantIDs(t, "gold before", deliveredIDs(t, c, app, "gold"), []string{onLatest, onPinned})
+	wantIDs(t, "platinum before", deliveredIDs(t, c, app, "platinum"), []string{})
+
+	// The base segment changes: a reference without Version follows it, a
+	// reference to version 1 does not.
+	if _, err := c.UpdateSegment(ctx, &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: base.Id, WriteSegmentRequest: attrSegment("base", "plan", "platinum")}); err != nil {
+		t.Fatalf("UpdateSegment: %v", err)
+	}
+	wantIDs(t, "gold after the base changed", deliveredIDs(t, c, app, "gold"), []string{onPinned})
+	wantIDs(t, "platinum after the base changed", deliveredIDs(t, c, app, "platinum"), []string{onLatest})
+
+	// A segment cannot be built on itself, directly or through another.
+	before, err := c.GetSegment(ctx, &pinpoint.GetSegmentInput{ApplicationId: aws.String(app), SegmentId: base.Id})
+	if err != nil {
+		t.Fatalf("GetSegment: %v", err)
+	}
+	_, err = c.UpdateSegment(ctx, &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: base.Id, WriteSegmentRequest: ref(base.Id, nil)})
+	wantBadRequest(t, err)
+	_, err = c.UpdateSegment(ctx, &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: base.Id, WriteSegmentRequest: ref(latest.Id, nil)})
+	wantBadRequest(t, err)
+	after, err := c.GetSegment(ctx, &pinpoint.GetSegmentInput{ApplicationId: aws.String(app), SegmentId: base.Id})
+	if err != nil {
+		t.Fatalf("GetSegment: %v", err)
+	}
+	sameJSON(t, "base segment after rejected cycles", before.SegmentResponse, after.SegmentResponse)
+
+	// Switching a segment from Dimensions to SegmentGroups replaces them.
+	other := createSegment(t, c, app, attrSegment("other", "plan", "silver"))
+	out, err := c.UpdateSegment(ctx, &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: other.Id, WriteSegmentRequest: ref(base.Id, nil)})
+	if err != nil {
+		t.Fatalf("UpdateSegment Dimensions → SegmentGroups: %v", err)
+	}
+	if out.SegmentResponse.SegmentGroups == nil || (out.SegmentResponse.Dimensions != nil && len(out.SegmentResponse.Dimensions.Attributes) > 0) {
+		t.Errorf("segment after switching to SegmentGroups = %s", mustJSON(t, out.SegmentResponse))
+	}
+	// A Name-only update keeps the criteria.
+	out, err = c.UpdateSegment(ctx, &pinpoint.UpdateSegmentInput{ApplicationId: aws.String(app), SegmentId: other.Id, WriteSegmentRequest: &types.WriteSegmentRequest{Name: aws.String("renamed")}})
+	if err != nil {
+		t.Fatalf("UpdateSegment Name only: %v", err)
+	}
+	if str(out.SegmentResponse.Name) != "renamed" || out.SegmentResponse.SegmentGroups == nil || i32(out.SegmentResponse.Version) != 3 {
+		t.Errorf("segment after a Name-only update = %s", mustJSON(t, out.SegmentResponse))
+	}
+}

@@ -150,3 +150,70 @@ func TestTags(t *testing.T) {
 	_, err = c.ListTagsForResource(ctx, &pinpoint.ListTagsForResourceInput{ResourceArn: appOut.ApplicationResponse.Arn})
 	wantErrCode(t, err, "NotFoundException")
 }
+
+// TestTagsDoNotOutliveResources: a template deleted (whole, or version by
+// version) and created again under the same name starts without the old
+// tags, and a deleted segment has none left.
+func TestTagsDoNotOutliveResources(t *testing.T) {
+	t.Parallel()
+	m := startServer(t)
+	c := client(m, nil)
+	ctx := t.Context()
+
+	tags := func(arn string) map[string]string {
+		t.Helper()
+		out, err := c.ListTagsForResource(ctx, &pinpoint.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		if err != nil {
+			t.Fatalf("ListTagsForResource %s: %v", arn, err)
+		}
+		if out.TagsModel.Tags == nil {
+			return map[string]string{}
+		}
+		return out.TagsModel.Tags
+	}
+	for _, byVersion := range []bool{false, true} {
+		name := "whole"
+		if byVersion {
+			name = "by-version"
+		}
+		req := templateRequest("x")
+		req.Tags = map[string]string{"old": "tag"}
+		out, err := c.CreateInAppTemplate(ctx, &pinpoint.CreateInAppTemplateInput{TemplateName: aws.String(name), InAppTemplateRequest: req})
+		if err != nil {
+			t.Fatalf("CreateInAppTemplate: %v", err)
+		}
+		arn := str(out.TemplateCreateMessageBody.Arn)
+		sameJSON(t, name+" tags", map[string]string{"old": "tag"}, tags(arn))
+
+		in := &pinpoint.DeleteInAppTemplateInput{TemplateName: aws.String(name)}
+		if byVersion {
+			in.Version = aws.String("1") // its only version
+		}
+		if _, err := c.DeleteInAppTemplate(ctx, in); err != nil {
+			t.Fatalf("DeleteInAppTemplate %s: %v", name, err)
+		}
+		_, err = getTemplate(t, c, name, "")
+		wantNotFound(t, err)
+		_, err = c.ListTagsForResource(ctx, &pinpoint.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		wantErrCode(t, err, "NotFoundException")
+
+		createTemplate(t, c, name, templateRequest("y"))
+		sameJSON(t, name+" tags after re-creation", map[string]string{}, tags(arn))
+		if got := mustGetTemplate(t, c, name, ""); len(got.Tags) != 0 || str(got.Version) != "1" {
+			t.Errorf("re-created %s: Version %q tags %v, want version 1 and no tags", name, str(got.Version), got.Tags)
+		}
+	}
+
+	app := createApp(t, c, "segments")
+	seg := createSegment(t, c, app, &types.WriteSegmentRequest{Name: aws.String("s"), Dimensions: attrSegment("s", "k", "v").Dimensions, Tags: map[string]string{"a": "b"}})
+	sameJSON(t, "segment tags", map[string]string{"a": "b"}, tags(str(seg.Arn)))
+	del, err := c.DeleteSegment(ctx, &pinpoint.DeleteSegmentInput{ApplicationId: aws.String(app), SegmentId: seg.Id})
+	if err != nil {
+		t.Fatalf("DeleteSegment: %v", err)
+	}
+	if del.SegmentResponse.Tags["a"] != "b" {
+		t.Errorf("DeleteSegment answer tags = %v, want a=b", del.SegmentResponse.Tags)
+	}
+	_, err = c.ListTagsForResource(ctx, &pinpoint.ListTagsForResourceInput{ResourceArn: seg.Arn})
+	wantErrCode(t, err, "NotFoundException")
+}
