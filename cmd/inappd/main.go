@@ -1,7 +1,7 @@
 // Command inappd is a self-hosted in-app messaging server, wire compatible
 // with Amazon Pinpoint's in-app channel.
 //
-//	inappd serve [--addr 127.0.0.1:8080] [--data ./inappd-data]
+//	inappd serve [--addr 127.0.0.1:8080] [--data ./inappd-data] [--postgres DSN]
 //	inappd version
 package main
 
@@ -80,6 +80,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&m.Config.DataDir, "data", "./inappd-data", "directory of the embedded database and the generated root key (INAPPD_DATA)")
 	cors := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API, or * (INAPPD_CORS_ORIGINS)")
 	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error (INAPPD_LOG_LEVEL)")
+	fs.StringVar(&m.Config.Postgres, "postgres", "", "PostgreSQL DSN (postgres://user:password@host:5432/db): keep all state there instead of the embedded SQLite in --data (INAPPD_POSTGRES)")
 	fs.StringVar(&m.Config.PprofAddr, "pprof", "", "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INAPPD_PPROF)")
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "INAPPD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))

@@ -37,6 +37,7 @@ func startServer(t testing.TB) *Main {
 	m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
 	m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
 	m.Config.CORSOrigins = []string{"http://localhost:5173"}
+	useTestBackend(t, m) // INAPPD_TEST_BACKEND=postgres: a throwaway PostgreSQL database
 	m.Stdout = io.Discard
 	level := slog.LevelWarn
 	if testing.Verbose() {

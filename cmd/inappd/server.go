@@ -18,6 +18,7 @@ import (
 	"github.com/inappd/inappd/delivery"
 	"github.com/inappd/inappd/ingest"
 	"github.com/inappd/inappd/pinpointapi"
+	"github.com/inappd/inappd/postgres"
 	"github.com/inappd/inappd/sigv4"
 	"github.com/inappd/inappd/sqlite"
 )
@@ -30,6 +31,9 @@ type Config struct {
 	LogLevel            string
 	RootAccessKeyID     string
 	RootSecretAccessKey string
+	// Postgres, when set, is the DSN of the PostgreSQL database that holds
+	// all state instead of the embedded SQLite (several nodes may share it).
+	Postgres string
 	// PprofAddr, when set, serves net/http/pprof on a listener of its own
 	// (never on the API address): for profiling, off by default.
 	PprofAddr string
@@ -69,10 +73,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	dbPath := filepath.Join(m.Config.DataDir, "inappd.db")
-	store, err := sqlite.Open(ctx, dbPath)
+	store, err := m.openStore(ctx)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", dbPath, err)
+		return err
 	}
 	m.Store = store
 	if err := m.ensureRootKey(ctx); err != nil {
@@ -111,6 +114,27 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// openStore opens PostgreSQL when --postgres is set, else the embedded
+// SQLite database in the data directory. Either holds all of the state;
+// clients see no difference.
+func (m *Main) openStore(ctx context.Context) (inapp.Store, error) {
+	if dsn := m.Config.Postgres; dsn != "" {
+		store, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL %s: %w", postgres.Describe(dsn), err)
+		}
+		m.Logger.Info("storage: PostgreSQL", "database", postgres.Describe(dsn), "pool", store.Stat().MaxConns())
+		return store, nil
+	}
+	dbPath := filepath.Join(m.Config.DataDir, "inappd.db")
+	store, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dbPath, err)
+	}
+	m.Logger.Info("storage: SQLite", "path", dbPath)
+	return store, nil
 }
 
 // servePprof serves the runtime profiles on their own listener, so that

@@ -1,0 +1,369 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+
+	inapp "github.com/inappd/inappd"
+)
+
+func errNoEndpoint(appID, id string) error {
+	return notFound("Endpoint %s not found in application %s.", id, appID)
+}
+
+func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoint, error) {
+	var doc string
+	// keyText: an ID no endpoint can have is simply not found.
+	err := db.pool.QueryRow(ctx, `SELECT doc FROM endpoints WHERE app_id = $1 AND id = $2`, keyText(appID), keyText(id)).Scan(&doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errNoEndpoint(appID, id)
+	}
+	if err != nil {
+		return nil, wrapErr("get endpoint", err)
+	}
+	e, err := decode[inapp.Endpoint](doc)
+	return e, wrapErr("get endpoint", err)
+}
+
+// placeholder is the doc of a row UpdateEndpoints inserted only to lock an
+// endpoint that does not exist yet. It never commits: the transaction
+// either writes the endpoint over it or deletes it, and no other
+// transaction sees an uncommitted row.
+const placeholder = ""
+
+// UpdateEndpoints runs the read-modify-write of every endpoint in one
+// transaction, holding a row lock on each endpoint named, so concurrent
+// updates of one endpoint (from this node or another) are serialized.
+//
+// Locks are taken in ID order, whatever order ids come in, so that two
+// calls naming the same endpoints in different orders cannot deadlock.
+// Endpoints that do not exist yet are locked by inserting them first
+// (insert-or-lock): INSERT … ON CONFLICT DO NOTHING waits for a concurrent
+// transaction inserting the same key, then SELECT … FOR UPDATE locks every
+// row, old or new. fn then runs in the caller's order; an fn that returns
+// nil leaves that endpoint as it is, and any error rolls everything back.
+func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, fn inapp.EndpointUpdate) error {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	return db.update(ctx, "update endpoints", func(tx pgx.Tx) error {
+		if len(sorted) == 0 {
+			return appExists(ctx, tx, appID)
+		}
+		docs, err := lockEndpoints(ctx, tx, appID, slices.Clone(sorted))
+		if err != nil {
+			return err
+		}
+		wasNew := map[string]bool{}
+		for id, doc := range docs {
+			if doc == placeholder {
+				wasNew[id] = true
+			}
+		}
+		written := map[string]*inapp.Endpoint{}
+		for _, id := range ids {
+			var current *inapp.Endpoint
+			// A fresh copy of what is stored (or of what an earlier
+			// occurrence of the same id wrote), as a re-read would give.
+			if doc := docs[id]; doc != placeholder {
+				if current, err = decode[inapp.Endpoint](doc); err != nil {
+					return err
+				}
+			}
+			next, err := fn(id, current)
+			if err != nil {
+				return err
+			}
+			if next == nil {
+				continue
+			}
+			if docs[id], err = encode(next); err != nil {
+				return err
+			}
+			written[id] = next
+		}
+		return writeEndpoints(ctx, tx, appID, written, docs, wasNew)
+	})
+}
+
+// lockEndpoints locks the rows of the endpoints (sorted, no duplicates),
+// inserting a placeholder row for each that does not exist, and returns
+// their documents (placeholder for the new ones). A row another
+// transaction deletes between the insert and the lock is inserted again.
+func lockEndpoints(ctx context.Context, tx pgx.Tx, appID string, ids []string) (map[string]string, error) {
+	docs := make(map[string]string, len(ids))
+	for attempt := 0; len(ids) > 0; attempt++ {
+		if attempt == 10 {
+			return nil, inapp.Errorf(inapp.ECONFLICT, "Endpoints of application %s are being deleted and re-created concurrently; retry.", appID)
+		}
+		// The foreign key to apps makes this fail for a missing app.
+		_, err := tx.Exec(ctx, `INSERT INTO endpoints (app_id, id, doc)
+			SELECT $1, u.id, $3 FROM unnest($2::text[]) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord
+			ON CONFLICT (app_id, id) DO NOTHING`, appID, ids, placeholder)
+		if sqlState(err) == "23503" {
+			return nil, errNoApp(appID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lock endpoints: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, appID, ids)
+		if err != nil {
+			return nil, fmt.Errorf("lock endpoints: %w", err)
+		}
+		var id, doc string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
+			docs[id] = doc
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("lock endpoints: %w", err)
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool { _, ok := docs[id]; return ok })
+	}
+	return docs, nil
+}
+
+// writeEndpoints stores the endpoints fn returned, in one statement, and
+// deletes the placeholders of new endpoints fn chose not to create.
+func writeEndpoints(ctx context.Context, tx pgx.Tx, appID string, written map[string]*inapp.Endpoint, docs map[string]string, wasNew map[string]bool) error {
+	if len(written) > 0 {
+		ids := make([]string, 0, len(written))
+		users := make([]*string, 0, len(written))
+		bodies := make([]string, 0, len(written))
+		for id, e := range written {
+			ids = append(ids, id)
+			users = append(users, userID(e))
+			bodies = append(bodies, docs[id])
+		}
+		_, err := tx.Exec(ctx, `UPDATE endpoints e SET user_id = u.user_id, doc = u.doc
+			FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, user_id, doc)
+			WHERE e.app_id = $1 AND e.id = u.id`, appID, ids, users, bodies)
+		if err != nil {
+			return fmt.Errorf("write endpoints: %w", err)
+		}
+	}
+	var unused []string
+	for id := range wasNew {
+		if written[id] == nil {
+			unused = append(unused, id)
+		}
+	}
+	if len(unused) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM endpoints WHERE app_id = $1 AND id = ANY($2)`, appID, unused); err != nil {
+			return fmt.Errorf("write endpoints: %w", err)
+		}
+	}
+	return nil
+}
+
+// userID is the indexed user_id column: NULL for an endpoint without a user.
+func userID(e *inapp.Endpoint) *string {
+	if e.User == nil || e.User.UserID == "" {
+		return nil
+	}
+	return &e.User.UserID
+}
+
+func (db *DB) DeleteEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoint, error) {
+	var doc string
+	err := db.pool.QueryRow(ctx, `DELETE FROM endpoints WHERE app_id = $1 AND id = $2 RETURNING doc`, appID, id).Scan(&doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errNoEndpoint(appID, id)
+	}
+	if err != nil {
+		return nil, wrapErr("delete endpoint", err)
+	}
+	e, err := decode[inapp.Endpoint](doc)
+	return e, wrapErr("delete endpoint", err)
+}
+
+// UserEndpoints lists a user's endpoints in creation order, as the SQLite
+// backend does.
+func (db *DB) UserEndpoints(ctx context.Context, appID, userID string) ([]*inapp.Endpoint, error) {
+	if err := appExists(ctx, db.pool, appID); err != nil {
+		return nil, wrapErr("user endpoints", err)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT doc FROM endpoints WHERE app_id = $1 AND user_id = $2 ORDER BY seq`, appID, userID)
+	if err != nil {
+		return nil, wrapErr("user endpoints", err)
+	}
+	es, err := readDocs[inapp.Endpoint](rows)
+	return es, wrapErr("user endpoints", err)
+}
+
+// DeleteUserEndpoints locks the user's endpoints in ID order (the order
+// UpdateEndpoints locks in), deletes them and returns them in creation
+// order.
+func (db *DB) DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]*inapp.Endpoint, error) {
+	var deleted []*inapp.Endpoint
+	err := db.update(ctx, "delete user endpoints", func(tx pgx.Tx) error {
+		if err := appExists(ctx, tx, appID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, seq, doc FROM endpoints WHERE app_id = $1 AND user_id = $2 ORDER BY id FOR UPDATE`, appID, userID)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id  string
+			seq int64
+			doc string
+		}
+		var locked []row
+		var r row
+		if _, err := pgx.ForEachRow(rows, []any{&r.id, &r.seq, &r.doc}, func() error {
+			locked = append(locked, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		sort.Slice(locked, func(i, j int) bool { return locked[i].seq < locked[j].seq })
+		ids := make([]string, len(locked))
+		deleted = make([]*inapp.Endpoint, len(locked))
+		for i, r := range locked {
+			ids[i] = r.id
+			if deleted[i], err = decode[inapp.Endpoint](r.doc); err != nil {
+				return err
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM endpoints WHERE app_id = $1 AND id = ANY($2)`, appID, ids)
+		return err
+	})
+	return deleted, err
+}
+
+// RemoveEndpointAttributes finds, without locking, the endpoints that hold
+// one of the names, then locks those in ID order, removes the names from
+// their current documents and writes back the ones that changed, in one
+// transaction. The maps are edited in Go so that documents keep exactly
+// the shape encoding/json gives them.
+func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind inapp.AttributeKind, names []string) error {
+	remove, err := attributeRemover(kind, names)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, "remove attributes", func(tx pgx.Tx) error {
+		if err := appExists(ctx, tx, appID); err != nil {
+			return err
+		}
+		var candidates []string
+		err := scanEndpoints(ctx, tx, appID, func(id string, e *inapp.Endpoint) bool {
+			if remove(e) {
+				candidates = append(candidates, id)
+			}
+			return true
+		})
+		if err != nil || len(candidates) == 0 {
+			return err
+		}
+		slices.Sort(candidates)
+		rows, err := tx.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, appID, candidates)
+		if err != nil {
+			return err
+		}
+		var ids, docs []string
+		var id, doc string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
+			e, err := decode[inapp.Endpoint](doc)
+			if err != nil {
+				return err
+			}
+			if !remove(e) {
+				return nil
+			}
+			body, err := encode(e)
+			if err != nil {
+				return err
+			}
+			ids, docs = append(ids, id), append(docs, body)
+			return nil
+		}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE endpoints e SET doc = u.doc
+			FROM unnest($2::text[], $3::text[]) AS u(id, doc)
+			WHERE e.app_id = $1 AND e.id = u.id`, appID, ids, docs)
+		return err
+	})
+}
+
+// attributeRemover returns a func that deletes the names from the kind's
+// map of an endpoint and reports whether it changed anything.
+func attributeRemover(kind inapp.AttributeKind, names []string) (func(*inapp.Endpoint) bool, error) {
+	deleteFrom := func(m map[string][]string) bool {
+		n := len(m)
+		for _, name := range names {
+			delete(m, name)
+		}
+		return len(m) != n
+	}
+	switch kind {
+	case inapp.EndpointCustomAttributes:
+		return func(e *inapp.Endpoint) bool { return deleteFrom(e.Attributes) }, nil
+	case inapp.EndpointUserAttributes:
+		return func(e *inapp.Endpoint) bool { return e.User != nil && deleteFrom(e.User.UserAttributes) }, nil
+	case inapp.EndpointMetricAttributes:
+		return func(e *inapp.Endpoint) bool {
+			n := len(e.Metrics)
+			for _, name := range names {
+				delete(e.Metrics, name)
+			}
+			return len(e.Metrics) != n
+		}, nil
+	}
+	return nil, inapp.Errorf(inapp.EINVALID, "Unknown attribute type %q.", kind)
+}
+
+// scanBatch is how many endpoints ScanEndpoints reads per query. Reading
+// in batches keeps no query open while fn runs, so a long scan neither
+// holds a connection nor pins an old snapshot.
+const scanBatch = 500
+
+func (db *DB) ScanEndpoints(ctx context.Context, appID string, fn func(*inapp.Endpoint) bool) error {
+	if err := appExists(ctx, db.pool, appID); err != nil {
+		return wrapErr("scan endpoints", err)
+	}
+	err := scanEndpoints(ctx, db.pool, appID, func(_ string, e *inapp.Endpoint) bool { return fn(e) })
+	return wrapErr("scan endpoints", err)
+}
+
+// scanEndpoints walks an app's endpoints in ID order, a batch at a time,
+// giving fn each row's key with its document.
+func scanEndpoints(ctx context.Context, q querier, appID string, fn func(string, *inapp.Endpoint) bool) error {
+	type row struct {
+		id string
+		e  *inapp.Endpoint
+	}
+	after := ""
+	for {
+		rows, err := q.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id > $2 ORDER BY id LIMIT $3`, appID, after, scanBatch)
+		if err != nil {
+			return err
+		}
+		var batch []row
+		var id, doc string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
+			e, err := decode[inapp.Endpoint](doc)
+			batch = append(batch, row{id, e})
+			return err
+		}); err != nil {
+			return err
+		}
+		for _, r := range batch {
+			if !fn(r.id, r.e) {
+				return nil
+			}
+		}
+		if len(batch) < scanBatch {
+			return nil
+		}
+		after = batch[len(batch)-1].id
+	}
+}
