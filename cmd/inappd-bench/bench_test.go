@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary serve as the bare baseline handler, as the
+// command's binary does.
+func TestMain(m *testing.M) {
+	if child, err := baselineChild(); child {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "baseline:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestBenchSmoke runs the whole command with tiny sizes (the CI
+// configuration): build and start the server, seed, every scenario, the
+// baseline, the event checks; then looks at the figures.
+func TestBenchSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole benchmark (about 20 s); skipped with -short")
+	}
+	start := time.Now()
+	out := filepath.Join(t.TempDir(), "bench.json")
+	var log bytes.Buffer
+	args := []string{
+		"--endpoints", "2000", "--campaigns", "20",
+		"--duration", "1s", "--warmup", "200ms", "--concurrency", "8",
+		"--visibility-trials", "2", "--json", out,
+	}
+	if err := run(t.Context(), args, &log); err != nil {
+		t.Fatalf("inappd-bench %v: %v\n%s", args, err, log.String())
+	}
+	t.Logf("inappd-bench output:\n%s", log.String())
+
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r report
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("--json output: %v", err)
+	}
+	scen := map[string]*loadResult{
+		"GetInAppMessages": r.GIAM, "half load": r.GIAMHalf, "PutEvents": r.Events,
+		"bare GET": r.BaseGIAM, "bare GET half load": r.BaseGIAMHalf, "bare POST": r.BaseEvents,
+	}
+	for name, l := range scen {
+		if l == nil {
+			t.Errorf("%s: no figures", name)
+			continue
+		}
+		if l.RPS <= 0 || l.OK == 0 {
+			t.Errorf("%s: %d requests ok, %.0f/s", name, l.OK, l.RPS)
+		}
+		if l.Errors > 0 {
+			t.Errorf("%s: %d errors %v", name, l.Errors, l.Statuses)
+		}
+		if l.P50 <= 0 || l.P99 < l.P50 || l.Max < l.P99 {
+			t.Errorf("%s: latencies not sane: p50 %.3f p99 %.3f max %.3f ms", name, l.P50, l.P99, l.Max)
+		}
+	}
+	if r.GIAM != nil {
+		if r.GIAM.MeanUnits <= 0 || r.GIAM.MeanUnits > 10 {
+			t.Errorf("GetInAppMessages answers carry %.2f messages on average; want some, at most 10", r.GIAM.MeanUnits)
+		}
+		if r.GIAM.MeanBytes < 500 {
+			t.Errorf("GetInAppMessages answers are %.0f bytes on average: too few messages?", r.GIAM.MeanBytes)
+		}
+	}
+	if r.Events != nil && r.Events.MeanUnits != 100 {
+		t.Errorf("PutEvents: %.2f events acknowledged per request, want 100", r.Events.MeanUnits)
+	}
+	v := r.Verification
+	if !v.OK || v.Acked == 0 || !v.StoreChecked || v.StoredEvents != v.Acked || v.StoredDisplays != v.DisplayedAcked {
+		t.Errorf("event check: %+v", v)
+	}
+	if v.ProbeEndpoints == 0 || v.ProbeDisplays == 0 || v.ProbeLost+v.ProbeDoubled > 0 || v.Resent == 0 {
+		t.Errorf("probe check: %+v", v)
+	}
+	for name, s := range map[string]*trialSummary{"idle": r.VisibilityIdle, "under load": r.VisibilityLoaded} {
+		if s == nil || len(s.Trials) != 4 || s.MaxMS <= 0 {
+			t.Errorf("visibility %s: %+v", name, s)
+		}
+	}
+	if m := r.Memory.AfterWarmup; m == nil || m.RSS <= 0 || m.HWM < m.RSS {
+		t.Errorf("server memory not read: %+v", m)
+	}
+	if el := time.Since(start); el > 60*time.Second {
+		t.Errorf("the smoke run took %s; CI wants it under 60 s", el)
+	}
+}
