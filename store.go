@@ -16,6 +16,9 @@ import (
 //     plus the token of the next page ("" on the last page), in creation
 //     order; a token the backend did not issue is EINVALID;
 //   - documents are stored and returned whole: what goes in comes out.
+//
+// A backend that runs import jobs also implements ImportStore (import.go);
+// sqlite does, and storetest runs its cases on every backend that does.
 type Store interface {
 	AppStore
 	EndpointStore
@@ -36,8 +39,9 @@ type AppStore interface {
 	ListApps(ctx context.Context, page Page) ([]*App, string, error)
 	// DeleteApp removes the app and everything that belongs to it
 	// (settings, endpoints, segments, campaigns, events, counters, client
-	// keys, the tags of the app and of every resource under it) and returns
-	// the app as it was.
+	// keys, the tags of the app and of every resource under it, and for an
+	// ImportStore its import jobs and segment members) and returns the app
+	// as it was.
 	DeleteApp(ctx context.Context, id string) (*App, error)
 	// GetAppSettings returns the stored settings, or settings holding only
 	// ApplicationId when none were written. ENOTFOUND when the app is missing.
@@ -89,7 +93,8 @@ type SegmentStore interface {
 	ListSegments(ctx context.Context, appID string, page Page) ([]*Segment, string, error)
 	// ListSegmentVersions lists versions newest first.
 	ListSegmentVersions(ctx context.Context, appID, id string, page Page) ([]*Segment, string, error)
-	// DeleteSegment removes all versions and returns the latest.
+	// DeleteSegment removes all versions (and, for an ImportStore, the
+	// members of an IMPORT segment) and returns the latest.
 	DeleteSegment(ctx context.Context, appID, id string) (*Segment, error)
 }
 
@@ -144,6 +149,9 @@ type EventRecord struct {
 	// CapDay is the endpoint's local day ("2006-01-02") the event falls on,
 	// set for _inapp.message_displayed events that carry a campaign_id.
 	CapDay string
+	// Doc is Event encoded as JSON, when the caller encoded it already;
+	// backends then store it as it is.
+	Doc []byte
 }
 
 // CapCount is how often one campaign was displayed to one endpoint.

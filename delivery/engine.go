@@ -9,9 +9,9 @@
 package delivery
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,11 +36,19 @@ type Source interface {
 	EndpointActivity(ctx context.Context, appID, endpointID string) (time.Time, error)
 }
 
+// Members tells which IMPORT segments an endpoint belongs to. A Source
+// that implements it (inapp.ImportStore does) makes IMPORT segments
+// deliverable; without it they match no endpoint.
+type Members interface {
+	SegmentMemberships(ctx context.Context, appID, endpointID string) ([]string, error)
+}
+
 // Engine evaluates snapshots. It is safe for concurrent use.
 type Engine struct {
-	src    Source
-	clock  inapp.Clock
-	logger *slog.Logger
+	src     Source
+	members Members // nil when src keeps no segment members
+	clock   inapp.Clock
+	logger  *slog.Logger
 
 	apps  sync.Map      // app ID -> *appState
 	epoch atomic.Uint64 // bumped by Invalidate(""), for every app at once
@@ -56,7 +64,9 @@ func New(src Source, clock inapp.Clock, logger *slog.Logger) *Engine {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Engine{src: src, clock: clock, logger: logger}
+	e := &Engine{src: src, clock: clock, logger: logger}
+	e.members, _ = src.(Members)
+	return e
 }
 
 // Invalidate drops the snapshot of appID ("" for every app); the next
@@ -136,34 +146,45 @@ func (e *Engine) InAppMessages(ctx context.Context, appID, endpointID string) ([
 			return nil, err
 		}
 	}
+	if snap.usesMembership && e.members != nil {
+		// One indexed read, only for apps whose campaigns target an
+		// imported segment.
+		ids, err := e.members.SegmentMemberships(ctx, appID, endpointID)
+		if err != nil {
+			return nil, err
+		}
+		subject.Member = func(segmentID, _ string) bool { return slices.Contains(ids, segmentID) }
+	}
 	var counts map[string]inapp.CapCount
 	if snap.usesCaps {
 		if counts, err = e.src.CapCounts(ctx, appID, endpointID, targeting.LocalDay(now, tz)); err != nil {
 			return nil, err
 		}
 	}
-	var buf bytes.Buffer
-	n := 0
+	// Pick the (pre-encoded) messages first, then build the answer in one
+	// allocation of the exact size.
+	var picked [MaxMessages][]byte
+	n, size := 0, len(answerHead)+len(answerTail)
 	for _, c := range snap.entries {
 		if n == MaxMessages {
 			break
 		}
-		body := c.evaluate(subject, tz, counts)
-		if body == nil {
-			continue
+		if body := c.evaluate(subject, tz, counts); body != nil {
+			picked[n] = body
+			size += len(body) + 1
+			n++
 		}
-		if n == 0 {
-			buf.Grow(len(answerHead) + MaxMessages*len(body) + len(answerTail))
-			buf.Write(answerHead)
-		} else {
-			buf.WriteByte(',')
-		}
-		buf.Write(body)
-		n++
 	}
 	if n == 0 {
 		return emptyAnswer, nil
 	}
-	buf.Write(answerTail)
-	return buf.Bytes(), nil
+	out := make([]byte, 0, size)
+	out = append(out, answerHead...)
+	for i, body := range picked[:n] {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, body...)
+	}
+	return append(out, answerTail...), nil
 }

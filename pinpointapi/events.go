@@ -2,6 +2,7 @@ package pinpointapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	inapp "github.com/inappd/inappd"
@@ -89,7 +90,10 @@ func (s *Server) putEvents(c *call) error {
 			res.EndpointItemResponse = &itemStatus{Message: "Missing required member: Events.", StatusCode: statusBadEvent}
 			continue
 		}
-		tz, endpointStatus := s.putEventsEndpoint(ctx, appID, endpointID, batch.Endpoint, countsCaps(batch.Events))
+		tz, endpointStatus, err := s.putEventsEndpoint(ctx, appID, endpointID, batch.Endpoint, countsCaps(batch.Events))
+		if err != nil {
+			return err // the database is away: 503 for the whole request
+		}
 		res.EndpointItemResponse = endpointStatus
 		for eventID, ev := range batch.Events {
 			rec, err := eventRecord(appID, endpointID, eventID, ev, tz)
@@ -133,34 +137,43 @@ func countsCaps(events map[string]*inapp.Event) bool {
 
 // putEventsEndpoint applies the batch's PublicEndpoint (an empty one, as
 // Amplify sends, changes nothing) and, when needTZ, returns the endpoint's
-// time zone for the daily-cap day of its events.
-func (s *Server) putEventsEndpoint(ctx context.Context, appID, endpointID string, req *inapp.EndpointRequest, needTZ bool) (string, *itemStatus) {
+// time zone for the daily-cap day of its events. An error comes back only
+// when the database is away (EUNAVAIL): the request then fails as a whole
+// (503), rather than reporting the endpoint as bad or counting its events
+// on a day guessed without its time zone.
+func (s *Server) putEventsEndpoint(ctx context.Context, appID, endpointID string, req *inapp.EndpointRequest, needTZ bool) (string, *itemStatus, error) {
 	accepted := &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}
 	if !req.IsEmpty() {
 		if err := validateEndpointID(endpointID); err != nil {
-			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}, nil
 		}
 		if err := validateEndpointRequest(req, "Endpoint."); err != nil {
-			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}, nil
 		}
 		if err := s.upsertEndpoints(ctx, appID, map[string]*inapp.EndpointRequest{endpointID: req}); err != nil {
+			if inapp.ErrorCode(err) == inapp.EUNAVAIL {
+				return "", nil, err
+			}
 			if inapp.ErrorCode(err) != inapp.EINVALID {
 				s.Logger.Error("PutEvents: endpoint update failed", "app", appID, "endpoint", endpointID, "error", err)
 			}
-			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
+			return "", &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}, nil
 		}
 	}
 	if req.Demographic != nil && req.Demographic.Timezone != "" {
-		return req.Demographic.Timezone, accepted
+		return req.Demographic.Timezone, accepted, nil
 	}
 	if !needTZ {
-		return "", accepted
+		return "", accepted, nil
 	}
 	e, err := s.Store.GetEndpoint(ctx, appID, endpointID)
-	if err != nil {
-		return "", accepted // unknown endpoint: its events still count, in UTC days
+	if inapp.ErrorCode(err) == inapp.EUNAVAIL {
+		return "", nil, err
 	}
-	return e.Timezone(), accepted
+	if err != nil {
+		return "", accepted, nil // unknown endpoint: its events still count, in UTC days
+	}
+	return e.Timezone(), accepted, nil
 }
 
 // eventRecord validates one event and prepares it for storage.
@@ -205,7 +218,13 @@ func eventRecord(appID, endpointID, eventID string, ev *inapp.Event, tz string) 
 			return nil, inapp.Errorf(inapp.EINVALID, "Session.StartTimestamp: %v", err)
 		}
 	}
-	rec := &inapp.EventRecord{AppID: appID, EndpointID: endpointID, EventID: eventID, Event: ev, Time: t}
+	// Encoded here, in the request's goroutine, so that the single event
+	// writer only writes.
+	doc, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	rec := &inapp.EventRecord{AppID: appID, EndpointID: endpointID, EventID: eventID, Event: ev, Time: t, Doc: doc}
 	if ev.EventType == inapp.EventDisplayed && ev.Attributes[campaignIDAttribute] != "" {
 		rec.CapDay = targeting.LocalDay(t, tz)
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,7 @@ type Server struct {
 	Auth     Authenticator
 	Delivery Deliverer
 	Events   EventSink
+	Imports  Importer // import jobs (package imports); nil: none
 	Clock    inapp.Clock
 	Logger   *slog.Logger
 	// CORSOrigins lists the browser origins allowed to call the API ("*"
@@ -66,6 +68,7 @@ type call struct {
 	requestID string
 	key       *inapp.AccessKey
 	op        string
+	upload    *upload // the body of an upload, written to a file
 }
 
 type handlerFunc func(c *call) error
@@ -74,8 +77,9 @@ type handlerFunc func(c *call) error
 type access int
 
 const (
-	rootOnly access = iota
-	device          // app client keys may call it for their own app
+	rootOnly   access = iota
+	device            // app client keys may call it for their own app
+	uploadBody        // root only; the body is a file, streamed to disk (imports.go)
 )
 
 // Handler returns the HTTP handler for the whole API.
@@ -140,6 +144,9 @@ func (s *Server) operation(op string, who access, h handlerFunc) http.Handler {
 
 // prepare reads the body, verifies the signature and checks access.
 func (s *Server) prepare(c *call, who access) error {
+	if who == uploadBody {
+		return s.prepareUpload(c)
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -198,7 +205,11 @@ func (c *call) json(status int, v any) error {
 }
 
 func (c *call) raw(status int, b []byte) {
-	c.w.Header().Set("Content-Type", "application/json")
+	h := c.w.Header()
+	h.Set("Content-Type", "application/json")
+	// A known length lets net/http send the answer in one write instead of
+	// chunks.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	c.w.WriteHeader(status)
 	c.w.Write(b)
 }

@@ -55,7 +55,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		if err := checkRecord(r); err != nil {
 			return nil, err
 		}
-		doc, err := encode(r.Event)
+		doc, err := eventDoc(r)
 		if err != nil {
 			return nil, err
 		}
@@ -301,4 +301,13 @@ func (db *DB) ListEvents(ctx context.Context, appID, endpointID string, limit in
 		return nil, wrapErr("list events", err)
 	}
 	return records, nil
+}
+
+// eventDoc is the stored document of an event: the encoding the API made in
+// the request's goroutine when it did (off the single writer), else its own.
+func eventDoc(r *inapp.EventRecord) (string, error) {
+	if r.Doc != nil {
+		return string(r.Doc), nil
+	}
+	return encode(r.Event)
 }

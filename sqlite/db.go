@@ -29,6 +29,11 @@ import (
 type DB struct {
 	write *sql.DB // exactly one connection: all writes, in transactions
 	read  *sql.DB // read-only pool: all reads outside a write transaction
+
+	// The reads of every GetInAppMessages, prepared once: parsing the SQL
+	// again on each request showed up in profiles.
+	getEndpointStmt *sql.Stmt
+	capCountsStmt   *sql.Stmt
 }
 
 var _ inapp.Store = (*DB)(nil)
@@ -76,6 +81,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	db.read = read
 	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.prepareHotReads(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -138,6 +147,11 @@ func (db *DB) Ping(ctx context.Context) error {
 // connection: closing it checkpoints the WAL back into the database file.
 func (db *DB) Close() error {
 	var errs []error
+	for _, stmt := range []*sql.Stmt{db.getEndpointStmt, db.capCountsStmt} {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	inapp "github.com/inappd/inappd"
 )
@@ -14,7 +15,7 @@ func errNoEndpoint(appID, id string) error {
 }
 
 func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoint, error) {
-	e, err := getEndpoint(ctx, db.read, appID, id)
+	e, err := scanEndpoint(db.getEndpointStmt.QueryRowContext(ctx, appID, id))
 	if err == nil && e == nil {
 		return nil, errNoEndpoint(appID, id)
 	}
@@ -23,8 +24,12 @@ func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoin
 
 // getEndpoint returns nil, nil when the endpoint does not exist.
 func getEndpoint(ctx context.Context, q querier, appID, id string) (*inapp.Endpoint, error) {
+	return scanEndpoint(q.QueryRowContext(ctx, getEndpointSQL, appID, id))
+}
+
+func scanEndpoint(row *sql.Row) (*inapp.Endpoint, error) {
 	var doc string
-	err := q.QueryRowContext(ctx, `SELECT doc FROM endpoints WHERE app_id = ? AND id = ?`, appID, id).Scan(&doc)
+	err := row.Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -38,24 +43,41 @@ func getEndpoint(ctx context.Context, q querier, appID, id string) (*inapp.Endpo
 // transaction on the single writer connection: concurrent updates of one
 // endpoint are serialized, and any error (from fn or from SQLite) rolls
 // the whole call back. An fn that returns nil leaves that endpoint as it is.
+//
+// Large calls (import jobs send thousands of endpoints) read the current
+// documents in batches and write through one prepared statement: parsing
+// SQL per endpoint would cost more than the writes.
 func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, fn inapp.EndpointUpdate) error {
 	return db.update(ctx, func(tx *sql.Tx) error {
 		if err := appExists(ctx, tx, appID); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			current, err := getEndpoint(ctx, tx, appID, id)
-			if err != nil {
-				return err
+		current, err := getEndpoints(ctx, tx, appID, ids)
+		if err != nil {
+			return err
+		}
+		var put *sql.Stmt
+		if len(ids) > 1 {
+			if put, err = tx.PrepareContext(ctx, putEndpointSQL); err != nil {
+				return fmt.Errorf("sqlite: put endpoint: %w", err)
 			}
-			next, err := fn(id, current)
+			defer put.Close()
+		}
+		for _, id := range ids {
+			next, err := fn(id, current[id])
 			if err != nil {
 				return err
 			}
 			if next == nil {
 				continue
 			}
-			if err := putEndpoint(ctx, tx, appID, id, next); err != nil {
+			current[id] = next // an ID given twice sees its first update
+			if put == nil {
+				err = putEndpoint(ctx, tx, appID, id, next)
+			} else {
+				err = execPutEndpoint(ctx, put, appID, id, next)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -63,15 +85,73 @@ func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, f
 	})
 }
 
+// endpointBatch is how many endpoints one read of UpdateEndpoints fetches.
+const endpointBatch = 500
+
+// getEndpoints returns the stored endpoints among ids (missing ones are
+// absent from the map).
+func getEndpoints(ctx context.Context, q querier, appID string, ids []string) (map[string]*inapp.Endpoint, error) {
+	out := make(map[string]*inapp.Endpoint, len(ids))
+	if len(ids) == 1 {
+		e, err := getEndpoint(ctx, q, appID, ids[0])
+		if e != nil {
+			out[ids[0]] = e
+		}
+		return out, err
+	}
+	args := make([]any, 0, endpointBatch+1)
+	for len(ids) > 0 {
+		n := min(len(ids), endpointBatch)
+		args = append(args[:0], appID)
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		ids = ids[n:]
+		rows, err := q.QueryContext(ctx, `SELECT id, doc FROM endpoints WHERE app_id = ? AND id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: get endpoints: %w", err)
+		}
+		for rows.Next() {
+			var id, doc string
+			if err := rows.Scan(&id, &doc); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: get endpoints: %w", err)
+			}
+			e, err := decode[inapp.Endpoint](doc)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = e
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: get endpoints: %w", err)
+		}
+	}
+	return out, nil
+}
+
+const putEndpointSQL = `INSERT INTO endpoints (app_id, id, user_id, doc) VALUES (?, ?, ?, ?)
+	ON CONFLICT (app_id, id) DO UPDATE SET user_id = excluded.user_id, doc = excluded.doc`
+
 func putEndpoint(ctx context.Context, tx *sql.Tx, appID, id string, e *inapp.Endpoint) error {
 	doc, err := encode(e)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO endpoints (app_id, id, user_id, doc) VALUES (?, ?, ?, ?)
-		ON CONFLICT (app_id, id) DO UPDATE SET user_id = excluded.user_id, doc = excluded.doc`,
-		appID, id, userID(e), doc)
+	if _, err = tx.ExecContext(ctx, putEndpointSQL, appID, id, userID(e), doc); err != nil {
+		return fmt.Errorf("sqlite: put endpoint: %w", err)
+	}
+	return nil
+}
+
+func execPutEndpoint(ctx context.Context, put *sql.Stmt, appID, id string, e *inapp.Endpoint) error {
+	doc, err := encode(e)
 	if err != nil {
+		return err
+	}
+	if _, err = put.ExecContext(ctx, appID, id, userID(e), doc); err != nil {
 		return fmt.Errorf("sqlite: put endpoint: %w", err)
 	}
 	return nil

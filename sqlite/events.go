@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	inapp "github.com/inappd/inappd"
@@ -32,7 +34,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		if err := checkRecord(r); err != nil {
 			return nil, err
 		}
-		doc, err := encode(r.Event)
+		doc, err := eventDoc(r)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +50,8 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		defer insert.Close()
 		counts := map[counterKey]int{}
 		latest := map[endpointKey]int64{}
-		for i, r := range events {
+		for _, i := range keyOrder(events) {
+			r := events[i]
 			res, err := insert.ExecContext(ctx, r.AppID, r.EndpointID, r.EventID, r.Time.UnixNano(), r.CapDay, docs[i])
 			if err != nil {
 				return fmt.Errorf("sqlite: record event: %w", err)
@@ -149,8 +152,7 @@ func moveActivity(ctx context.Context, tx *sql.Tx, latest map[endpointKey]int64)
 // CapCounts is one query on the counters' primary key: the endpoint's "*"
 // rows and its rows for day.
 func (db *DB) CapCounts(ctx context.Context, appID, endpointID, day string) (map[string]inapp.CapCount, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT day, campaign_id, count FROM counters
-		WHERE app_id = ? AND endpoint_id = ? AND day IN (?, ?)`, appID, endpointID, totalDay, day)
+	rows, err := db.capCountsStmt.QueryContext(ctx, appID, endpointID, totalDay, day)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: cap counts: %w", err)
 	}
@@ -224,4 +226,29 @@ func (db *DB) ListEvents(ctx context.Context, appID, endpointID string, limit in
 		return nil, fmt.Errorf("sqlite: list events: %w", err)
 	}
 	return records, nil
+}
+
+// eventDoc is the stored document of an event: the encoding the API made in
+// the request's goroutine when it did (off the single writer), else its own.
+func eventDoc(r *inapp.EventRecord) (string, error) {
+	if r.Doc != nil {
+		return string(r.Doc), nil
+	}
+	return encode(r.Event)
+}
+
+// keyOrder returns the indexes of events sorted by their key (stable, so
+// the earlier of two records with one key is stored and reported fresh):
+// inserting in index order touches each page of the events index once
+// instead of at random.
+func keyOrder(events []*inapp.EventRecord) []int {
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := events[a], events[b]
+		return cmp.Or(cmp.Compare(x.AppID, y.AppID), cmp.Compare(x.EndpointID, y.EndpointID), cmp.Compare(x.EventID, y.EventID))
+	})
+	return order
 }
