@@ -64,6 +64,10 @@ type EndpointStore interface {
 	// empty list for an unknown user).
 	UserEndpoints(ctx context.Context, appID, userID string) ([]*Endpoint, error)
 	DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]*Endpoint, error)
+	// EndpointsByAddress lists the endpoints of the app whose Address is
+	// address, in creation order (Pinpoint retires an endpoint whose
+	// address another endpoint takes).
+	EndpointsByAddress(ctx context.Context, appID, address string) ([]*Endpoint, error)
 	// RemoveEndpointAttributes deletes the named keys from the chosen map
 	// (AttributeKind) of every endpoint of the app.
 	RemoveEndpointAttributes(ctx context.Context, appID string, kind AttributeKind, names []string) error

@@ -123,6 +123,23 @@ func (s *Server) upsertEndpoints(ctx context.Context, appID string, updates map[
 		}
 		return inapp.Errorf(inapp.EINVALID, "Exceeded maximum endpoint per user count %d (user %q would have %d).", maxEndpointsPerUser, userID, total)
 	}
+	// As in Pinpoint: an endpoint whose Address another endpoint takes
+	// becomes INACTIVE.
+	for id, req := range updates {
+		if req.Address == "" {
+			continue
+		}
+		same, err := s.Store.EndpointsByAddress(ctx, appID, req.Address)
+		if err != nil {
+			return err
+		}
+		for _, e := range same {
+			if _, updated := updates[e.ID]; !updated && e.ID != id && e.EndpointStatus != "INACTIVE" && !deactivate[e.ID] {
+				deactivate[e.ID] = true
+				ids = append(ids, e.ID)
+			}
+		}
+	}
 	now := s.now()
 	return s.Store.UpdateEndpoints(ctx, appID, ids, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
 		if deactivate[id] {

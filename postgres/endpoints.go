@@ -195,6 +195,20 @@ func (db *DB) UserEndpoints(ctx context.Context, appID, userID string) ([]*inapp
 	return es, wrapErr("user endpoints", err)
 }
 
+func (db *DB) EndpointsByAddress(ctx context.Context, appID, address string) ([]*inapp.Endpoint, error) {
+	if err := appExists(ctx, db.pool, appID); err != nil {
+		return nil, wrapErr("endpoints by address", err)
+	}
+	// The expression is the index's, so the index serves the query.
+	rows, err := db.pool.Query(ctx, `SELECT doc FROM endpoints
+		WHERE app_id = $1 AND doc LIKE '%"Address":%' AND (doc::json) ->> 'Address' = $2 ORDER BY seq`, appID, address)
+	if err != nil {
+		return nil, wrapErr("endpoints by address", err)
+	}
+	es, err := readDocs[inapp.Endpoint](rows)
+	return es, wrapErr("endpoints by address", err)
+}
+
 // DeleteUserEndpoints locks the user's endpoints in ID order (the order
 // UpdateEndpoints locks in), deletes them and returns them in creation
 // order.

@@ -193,6 +193,19 @@ func (db *DB) UserEndpoints(ctx context.Context, appID, userID string) ([]*inapp
 	return readEndpoints(rows)
 }
 
+func (db *DB) EndpointsByAddress(ctx context.Context, appID, address string) ([]*inapp.Endpoint, error) {
+	if err := appExists(ctx, db.read, appID); err != nil {
+		return nil, err
+	}
+	// The expression is the index's, so the index serves the query.
+	rows, err := db.read.QueryContext(ctx, `SELECT doc FROM endpoints
+		WHERE app_id = ? AND json_extract(doc, '$.Address') = ? ORDER BY rowid`, appID, address)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: endpoints by address: %w", err)
+	}
+	return readEndpoints(rows)
+}
+
 func (db *DB) DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]*inapp.Endpoint, error) {
 	var deleted []*inapp.Endpoint
 	err := db.update(ctx, func(tx *sql.Tx) error {

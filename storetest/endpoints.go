@@ -20,6 +20,7 @@ var endpointTests = []test{
 	{"Delete", testEndpointDelete},
 	{"UserEndpoints", testUserEndpoints},
 	{"DeleteUserEndpoints", testDeleteUserEndpoints},
+	{"EndpointsByAddress", testEndpointsByAddress},
 	{"RemoveAttributes", testRemoveEndpointAttributes},
 	{"Scan", testScanEndpoints},
 }
@@ -369,4 +370,34 @@ func testScanEndpoints(t *testing.T, s inapp.Store) {
 	}
 	err := s.ScanEndpoints(ctx, "missing", func(*inapp.Endpoint) bool { return true })
 	wantCode(t, "ScanEndpoints of a missing app", err, inapp.ENOTFOUND)
+}
+
+func testEndpointsByAddress(t *testing.T, s inapp.Store) {
+	ctx := t.Context()
+	app, other := newApp(t, s), newApp(t, s)
+	withAddress := func(appID, id, address string) *inapp.Endpoint {
+		e := endpointDoc(appID, id, "")
+		e.Address = address
+		return e
+	}
+	putEndpoints(t, s, app.ID, withAddress(app.ID, "a1", "a@example.com"), withAddress(app.ID, "a2", "b@example.com"),
+		withAddress(app.ID, "a3", "a@example.com"), endpointDoc(app.ID, "no-address", ""))
+	putEndpoints(t, s, other.ID, withAddress(other.ID, "o1", "a@example.com"))
+
+	es, err := s.EndpointsByAddress(ctx, app.ID, "a@example.com")
+	must(t, "EndpointsByAddress", err)
+	sameIDSet(t, "EndpointsByAddress a@", es, endpointID, "a1", "a3")
+	for _, e := range es {
+		sameJSON(t, "endpoint "+e.ID, e, withAddress(app.ID, e.ID, "a@example.com"))
+	}
+	// A changed address moves the endpoint between the answers.
+	putEndpoints(t, s, app.ID, withAddress(app.ID, "a1", "b@example.com"))
+	es, err = s.EndpointsByAddress(ctx, app.ID, "b@example.com")
+	must(t, "EndpointsByAddress", err)
+	sameIDSet(t, "EndpointsByAddress b@ after a change", es, endpointID, "a1", "a2")
+	es, err = s.EndpointsByAddress(ctx, app.ID, "nobody@example.com")
+	must(t, "EndpointsByAddress of an unknown address", err)
+	sameIDSet(t, "EndpointsByAddress of an unknown address", es, endpointID)
+	_, err = s.EndpointsByAddress(ctx, "missing", "a@example.com")
+	wantCode(t, "EndpointsByAddress of a missing app", err, inapp.ENOTFOUND)
 }
