@@ -332,7 +332,10 @@ func (s *Server) decorateCampaign(c *call, camp *inapp.Campaign) error {
 			return err
 		}
 	}
-	status := s.campaignStatus(c.r.Context(), camp, segmentGone)
+	status, err := s.campaignStatus(c.r.Context(), camp, segmentGone)
+	if err != nil {
+		return err
+	}
 	camp.State = &inapp.CampaignState{CampaignStatus: status}
 	if len(camp.AdditionalTreatments) > 0 {
 		camp.DefaultState = &inapp.CampaignState{CampaignStatus: status}
@@ -346,22 +349,26 @@ func (s *Server) decorateCampaign(c *call, camp *inapp.Campaign) error {
 // campaignStatus reports the state as Pinpoint does for an in-app
 // campaign: PAUSED, DELETED when its segment is gone, SCHEDULED before the
 // start, COMPLETED after the end, EXECUTING while live.
-func (s *Server) campaignStatus(ctx context.Context, camp *inapp.Campaign, segmentGone bool) string {
+func (s *Server) campaignStatus(ctx context.Context, camp *inapp.Campaign, segmentGone bool) (string, error) {
 	if camp.IsPaused {
-		return inapp.StatusPaused
+		return inapp.StatusPaused, nil
 	}
 	if segmentGone {
-		return inapp.StatusDeleted
+		return inapp.StatusDeleted, nil
 	}
 	if camp.SegmentID != "" && camp.SegmentVersion != 0 {
-		if _, err := s.Store.GetSegment(ctx, camp.ApplicationID, camp.SegmentID, 0); inapp.ErrorCode(err) == inapp.ENOTFOUND {
-			return inapp.StatusDeleted
+		_, err := s.Store.GetSegment(ctx, camp.ApplicationID, camp.SegmentID, 0)
+		switch {
+		case inapp.ErrorCode(err) == inapp.ENOTFOUND:
+			return inapp.StatusDeleted, nil
+		case err != nil:
+			return "", err // the database is away: no guessed state
 		}
 	}
 	created, _ := inapp.ParseTime(camp.CreationDate)
 	sch, err := targeting.CompileSchedule(camp.Schedule, created)
 	if err != nil {
-		return "INVALID"
+		return "INVALID", nil
 	}
-	return sch.Status(s.Clock.Now())
+	return sch.Status(s.Clock.Now()), nil
 }

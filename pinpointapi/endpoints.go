@@ -2,7 +2,6 @@ package pinpointapi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -154,15 +153,12 @@ func (s *Server) upsertEndpoints(ctx context.Context, appID string, updates map[
 		if err := next.CheckAttributeCount(); err != nil {
 			return nil, err
 		}
-		if b, _ := json.Marshal(next); len(b) > maxEndpointBytes {
-			return nil, inapp.Errorf(inapp.EINVALID, "Endpoint %q would be %d bytes; the limit is 15 KB.", id, len(b))
+		if err := next.CheckSize(); err != nil {
+			return nil, err
 		}
 		return next, nil
 	})
 }
-
-// maxEndpointBytes is Pinpoint's endpoint size limit.
-const maxEndpointBytes = 15 << 10
 
 // pushChannel reports whether a channel is one of the mobile push channels
 // whose oldest endpoint makes way for a new one.

@@ -31,6 +31,12 @@ func (s *Server) routes(route func(pattern, op string, who access, h handlerFunc
 	route("GET /v1/apps/{application-id}/segments/{segment-id}/versions", "GetSegmentVersions", rootOnly, s.getSegmentVersions)
 	route("GET /v1/apps/{application-id}/segments/{segment-id}/versions/{version}", "GetSegmentVersion", rootOnly, s.getSegmentVersion)
 
+	// Import jobs
+	route("POST /v1/apps/{application-id}/jobs/import", "CreateImportJob", rootOnly, s.createImportJob)
+	route("GET /v1/apps/{application-id}/jobs/import", "GetImportJobs", rootOnly, s.getImportJobs)
+	route("GET /v1/apps/{application-id}/jobs/import/{job-id}", "GetImportJob", rootOnly, s.getImportJob)
+	route("GET /v1/apps/{application-id}/segments/{segment-id}/jobs/import", "GetSegmentImportJobs", rootOnly, s.getSegmentImportJobs)
+
 	// In-app templates
 	route("POST /v1/templates/{template-name}/inapp", "CreateInAppTemplate", rootOnly, s.createTemplate)
 	route("GET /v1/templates/{template-name}/inapp", "GetInAppTemplate", rootOnly, s.getTemplate)
@@ -62,4 +68,5 @@ func (s *Server) routes(route func(pattern, op string, who access, h handlerFunc
 	route("POST "+ExtensionPrefix+"/apps/{application-id}/keys", "CreateClientKey", rootOnly, s.createClientKey)
 	route("GET "+ExtensionPrefix+"/apps/{application-id}/keys", "ListClientKeys", rootOnly, s.listClientKeys)
 	route("DELETE "+ExtensionPrefix+"/keys/{key-id}", "DeleteClientKey", rootOnly, s.deleteClientKey)
+	route("POST "+ExtensionPrefix+"/apps/{application-id}/imports", "UploadImportJob", uploadBody, s.uploadImportJob)
 }

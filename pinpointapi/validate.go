@@ -31,7 +31,6 @@ var (
 	layouts        = []string{"BOTTOM_BANNER", "TOP_BANNER", "OVERLAYS", "MOBILE_FEED", "MIDDLE_BANNER", "CAROUSEL"}
 	alignments     = []string{"LEFT", "CENTER", "RIGHT"}
 	buttonActions  = []string{"LINK", "DEEP_LINK", "CLOSE"}
-	channelTypes   = []string{"PUSH", "GCM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "ADM", "SMS", "VOICE", "EMAIL", "BAIDU", "CUSTOM", "IN_APP"}
 	templateNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 	hhmmRe         = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )

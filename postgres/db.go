@@ -32,6 +32,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -45,6 +46,7 @@ import (
 // DB is an open inappd database on PostgreSQL. It implements inapp.Store.
 type DB struct {
 	pool *pgxpool.Pool
+	log  *slog.Logger // SetLogger; slog.Default() when nil
 }
 
 var _ inapp.Store = (*DB)(nil)
@@ -79,6 +81,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
+	cfg.ConnConfig.DialFunc = dialer()
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "inappd"
 	}
@@ -92,6 +95,17 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, wrapErr("migrate", err)
 	}
 	return db, nil
+}
+
+// SetLogger sets where the store reports what happens in the background
+// (the change feed's connections); call it before Changes.
+func (db *DB) SetLogger(l *slog.Logger) { db.log = l }
+
+func (db *DB) logger() *slog.Logger {
+	if db.log != nil {
+		return db.log
+	}
+	return slog.Default()
 }
 
 // Ping reports whether the database answers (healthz, 503 decisions).

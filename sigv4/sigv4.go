@@ -126,6 +126,21 @@ type request struct {
 // r must be the request as the server received it: same Host, and a URL
 // whose RawPath still holds the escaping the client sent.
 func (v *Verifier) Verify(r *http.Request, payload []byte) (*inapp.AccessKey, error) {
+	sum := sha256.Sum256(payload)
+	var hexSum [sha256.Size * 2]byte
+	hex.Encode(hexSum[:], sum[:])
+	return v.verify(r, string(hexSum[:]), int64(len(payload)))
+}
+
+// VerifyHash is Verify for a body too large to hold in memory (an upload):
+// payloadHash is the hex SHA-256 of the body and payloadLen its length.
+// The caller either trusts a signed X-Amz-Content-Sha256 header and checks
+// the body against it as it reads, or reads the body first.
+func (v *Verifier) VerifyHash(r *http.Request, payloadHash string, payloadLen int64) (*inapp.AccessKey, error) {
+	return v.verify(r, payloadHash, payloadLen)
+}
+
+func (v *Verifier) verify(r *http.Request, payloadHash string, payloadLen int64) (*inapp.AccessKey, error) {
 	var auth string
 	if vs := r.Header["Authorization"]; len(vs) > 0 {
 		auth = vs[0]
@@ -176,7 +191,7 @@ func (v *Verifier) Verify(r *http.Request, payload []byte) (*inapp.AccessKey, er
 	if e.key == nil {
 		return nil, forbidden(MsgInvalidToken)
 	}
-	if !v.matches(e, r, &sr, payload, t, region) {
+	if !v.matches(e, r, &sr, payloadHash, payloadLen, t, region) {
 		return nil, forbidden(MsgSignatureMismatch)
 	}
 	k := *e.key
@@ -382,15 +397,10 @@ func hasHeader(signed, name string) bool {
 // matches signs the rebuilt request with e's secret for each host the
 // client may have signed for and compares the result with the client's
 // signature.
-func (v *Verifier) matches(e *entry, r *http.Request, sr *request, payload []byte, t time.Time, region string) bool {
-	sum := sha256.Sum256(payload)
-	var hexSum [sha256.Size * 2]byte
-	hex.Encode(hexSum[:], sum[:])
-	payloadHash := string(hexSum[:])
-
+func (v *Verifier) matches(e *entry, r *http.Request, sr *request, payloadHash string, payloadLen int64, t time.Time, region string) bool {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
-	req := sc.rebuild(r, sr, len(payload))
+	req := sc.rebuild(r, sr, payloadLen)
 	try := func(host string) bool {
 		req.Host = host
 		sig, ok := v.sign(e, req, sr, payloadHash, t, region)
@@ -463,7 +473,7 @@ func (sc *scratch) release() {
 // signs does not apply to them. Host is set by the caller; X-Amz-Date (on a
 // header-signed request) is set by the signer from the signing time, and
 // Content-Length through ContentLength, as the signer wants them.
-func (sc *scratch) rebuild(r *http.Request, sr *request, payloadLen int) *http.Request {
+func (sc *scratch) rebuild(r *http.Request, sr *request, payloadLen int64) *http.Request {
 	sc.u = *r.URL
 	sc.u.Scheme = "" // keep any port in Host: the client signed what it sent
 	sc.u.Host = ""
@@ -492,7 +502,7 @@ func (sc *scratch) rebuild(r *http.Request, sr *request, payloadLen int) *http.R
 		case "content-length":
 			req.ContentLength = r.ContentLength
 			if req.ContentLength < 0 {
-				req.ContentLength = int64(payloadLen)
+				req.ContentLength = payloadLen
 			}
 			continue
 		case "transfer-encoding":

@@ -56,8 +56,9 @@ func (db *DB) ListApps(ctx context.Context, page inapp.Page) ([]*inapp.App, stri
 }
 
 // DeleteApp deletes the app row; the foreign keys cascade to its
-// settings, endpoints, segments, campaigns and client keys. Events,
-// counters and endpoint activity have no foreign key (see the schema) and
+// settings, endpoints, segments, campaigns, client keys and import jobs.
+// Events, counters, endpoint activity and segment members have no foreign
+// key (see the schema) and
 // tags are keyed by ARN, so those are deleted here, in the same
 // transaction.
 func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
@@ -76,6 +77,7 @@ func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 			{"events", `DELETE FROM events WHERE app_id = ?`, []any{id}},
 			{"counters", `DELETE FROM counters WHERE app_id = ?`, []any{id}},
 			{"endpoint activity", `DELETE FROM endpoint_activity WHERE app_id = ?`, []any{id}},
+			{"segment members", `DELETE FROM segment_members WHERE app_id = ?`, []any{id}},
 			// The app's own tags and those of everything under its ARN
 			// (segments, campaigns): '0' is the character after '/'.
 			{"tags", `DELETE FROM tags WHERE arn = ? OR (arn >= ? AND arn < ?)`, []any{arn, arn + "/", arn + "0"}},

@@ -11,6 +11,7 @@ var segments = versionedTable[inapp.Segment]{
 	head:     "segments",
 	versions: "segment_versions",
 	key:      func(s *inapp.Segment) (string, string, int) { return s.ApplicationID, s.ID, s.Version },
+	onDelete: deleteSegmentMembers, // an IMPORT segment's members go with it
 }
 
 func (db *DB) PutSegment(ctx context.Context, seg *inapp.Segment) error {

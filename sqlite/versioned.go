@@ -19,6 +19,9 @@ type versionedTable[T any] struct {
 	versions string // versions table name
 	// key reads a document's app, id and version.
 	key func(*T) (appID, id string, version int)
+	// onDelete, when set, removes what belongs to the resource, in the
+	// transaction that deletes it.
+	onDelete func(ctx context.Context, tx *sql.Tx, appID, id string) error
 }
 
 func (t versionedTable[T]) notFound(appID, id string) error {
@@ -157,6 +160,9 @@ func (t versionedTable[T]) delete(ctx context.Context, db *DB, appID, id string)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.head+` WHERE app_id = ? AND id = ?`, appID, id); err != nil {
 			return fmt.Errorf("sqlite: delete %s: %w", t.head, err)
+		}
+		if t.onDelete != nil {
+			return t.onDelete(ctx, tx, appID, id)
 		}
 		return nil
 	})

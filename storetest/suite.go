@@ -44,6 +44,7 @@ func RunSuite(t *testing.T, open func(t *testing.T) inapp.Store) {
 		{"Events", eventTests},
 		{"Tags", tagTests},
 		{"Keys", keyTests},
+		{"Imports", importTests},
 	}
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/inappd/inappd/postgres/pgtest"
 )
 
 // TestMain lets the test binary serve as the bare baseline handler, as the
@@ -30,14 +32,36 @@ func TestBenchSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole benchmark (about 20 s); skipped with -short")
 	}
+	smoke(t)
+}
+
+// TestBenchPostgresNodes is the smoke run on PostgreSQL with two nodes
+// (--postgres, --nodes): the load spread over both, the visibility trials
+// writing on one node and reading on the other, the storage check reading
+// PostgreSQL.
+func TestBenchPostgresNodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole benchmark on PostgreSQL; skipped with -short")
+	}
+	// A database of the test's own tells that PostgreSQL is there (or
+	// skips, or fails under INAPPD_TEST_STRICT=1); the bench creates its
+	// own database on the same server through it.
+	dsn := pgtest.NewDatabase(t)
+	r := smoke(t, "--postgres", dsn, "--nodes", "2")
+	if r.Config.Storage != "postgres" || r.Config.Nodes != 2 {
+		t.Errorf("report config: storage %q, %d nodes", r.Config.Storage, r.Config.Nodes)
+	}
+}
+
+func smoke(t *testing.T, extra ...string) *report {
 	start := time.Now()
 	out := filepath.Join(t.TempDir(), "bench.json")
 	var log bytes.Buffer
-	args := []string{
+	args := append([]string{
 		"--endpoints", "2000", "--campaigns", "20",
 		"--duration", "1s", "--warmup", "200ms", "--concurrency", "8",
 		"--visibility-trials", "2", "--json", out,
-	}
+	}, extra...)
 	if err := run(t.Context(), args, &log); err != nil {
 		t.Fatalf("inappd-bench %v: %v\n%s", args, err, log.String())
 	}
@@ -99,4 +123,5 @@ func TestBenchSmoke(t *testing.T) {
 	if el := time.Since(start); el > 60*time.Second {
 		t.Errorf("the smoke run took %s; CI wants it under 60 s", el)
 	}
+	return &r
 }

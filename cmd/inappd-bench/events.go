@@ -210,12 +210,16 @@ type putEventsAnswer struct {
 	} `json:"Results"`
 }
 
-// doer sends generated batches to base (the server, or the baseline).
-func (l *eventLoad) doer(base string, track bool) doer {
-	url := base + "/v1/apps/" + l.appID + "/events"
+// doer sends generated batches to bases (the servers, or the baseline),
+// each worker to one of them (bases[id % len]).
+func (l *eventLoad) doer(bases []string, track bool) doer {
+	urls := make([]string, len(bases))
+	for i, base := range bases {
+		urls[i] = base + "/v1/apps/" + l.appID + "/events"
+	}
 	return func(w *worker) outcome {
 		b := l.build(w)
-		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b.body))
+		req, err := http.NewRequest(http.MethodPost, urls[w.id%len(urls)], bytes.NewReader(b.body))
 		if err != nil {
 			panic(err)
 		}

@@ -248,12 +248,13 @@ func (l *loop) workers(n int) []*worker {
 }
 
 // closed runs conc workers back to back for d.
-func (l *loop) closed(name string, conc int, d time.Duration, do doer, pid int) *loadResult {
+// pids are the server processes to watch (0: none).
+func (l *loop) closed(name string, conc int, d time.Duration, do doer, pids ...int) *loadResult {
 	ws := l.workers(conc)
 	samples := make([]*sample, conc)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
-	w := watch(pid)
+	w := watch(pids...)
 	start := time.Now()
 	for i, wk := range ws {
 		s := &sample{lat: make([]time.Duration, 0, 4096)}
@@ -279,12 +280,12 @@ func (l *loop) closed(name string, conc int, d time.Duration, do doer, pid int) 
 
 // open sends rate requests per second for d, on conc workers; latency runs
 // from the moment each request was due.
-func (l *loop) open(ctx context.Context, name string, rate float64, conc int, d time.Duration, do doer, pid int) *loadResult {
+func (l *loop) open(ctx context.Context, name string, rate float64, conc int, d time.Duration, do doer, pids ...int) *loadResult {
 	ws := l.workers(conc)
 	samples := make([]*sample, conc)
 	due := make(chan time.Time, conc*64)
 	var wg sync.WaitGroup
-	w := watch(pid)
+	w := watch(pids...)
 	start := time.Now()
 	for i, wk := range ws {
 		s := &sample{lat: make([]time.Duration, 0, 4096)}
@@ -331,11 +332,16 @@ schedule:
 var campaignIDKey = []byte(`"CampaignId"`)
 
 // giam asks for the in-app messages of random endpoints in [0, n) of app,
-// at base (the server, or the bare baseline that answers any path).
-func giam(base, appID string, n int) doer {
-	prefix := base + "/v1/apps/" + appID + "/endpoints/"
+// at bases (the servers, or the bare baseline that answers any path): a
+// worker keeps to one of them (bases[id % len]), as a connection does
+// behind a load balancer.
+func giam(bases []string, appID string, n int) doer {
+	prefixes := make([]string, len(bases))
+	for i, base := range bases {
+		prefixes[i] = base + "/v1/apps/" + appID + "/endpoints/"
+	}
 	return func(w *worker) outcome {
-		url := prefix + endpointID(w.r.IntN(n)) + "/inappmessages"
+		url := prefixes[w.id%len(prefixes)] + endpointID(w.r.IntN(n)) + "/inappmessages"
 		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
 			panic(err)

@@ -69,6 +69,11 @@ type config struct {
 	NoBaseline      bool          `json:"-"`
 	Rounds          int           `json:"rounds"`
 	ServerArgs      []string      `json:"server_args,omitempty"`
+	// Postgres is the PostgreSQL server to run on (the bench creates a
+	// database of its own there); "" runs on the embedded SQLite.
+	Postgres string `json:"-"`
+	Storage  string `json:"storage"` // "sqlite" or "postgres"
+	Nodes    int    `json:"nodes"`
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -96,6 +101,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		c.ServerArgs = append(c.ServerArgs, v)
 		return nil
 	})
+	fs.StringVar(&c.Postgres, "postgres", "", "run the server on this PostgreSQL (a postgres:// URL or key=value DSN); the bench creates a throwaway database there (dropped after unless --keep)")
+	fs.IntVar(&c.Nodes, "nodes", 1, "inappd nodes to start on the one database (more than 1 needs --postgres); the load goes round-robin over them, one node per worker connection")
 	fs.IntVar(&c.Rounds, "rounds", 4, "split each scenario into this many rounds, taking turns with the bare handler (no round under 1 s)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -118,6 +125,18 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("--profile needs a server the bench starts (not --url)")
 	case len(c.ServerArgs) > 0 && c.URL != "":
 		return nil, errors.New("--server-arg needs a server the bench starts (not --url)")
+	case c.Nodes < 1:
+		return nil, errors.New("--nodes must be at least 1")
+	case c.Nodes > 1 && c.Postgres == "":
+		return nil, errors.New("--nodes above 1 needs --postgres: nodes share one PostgreSQL database")
+	case (c.Postgres != "" || c.Nodes > 1) && c.URL != "":
+		return nil, errors.New("--postgres and --nodes need servers the bench starts (not --url)")
+	case c.Nodes > 1 && c.ProfileDir != "":
+		return nil, errors.New("--profile profiles one server: use it with --nodes 1")
+	}
+	c.Storage = "sqlite"
+	if c.Postgres != "" {
+		c.Storage = "postgres"
 	}
 	c.DurationS = c.Duration.Seconds()
 	return c, nil
@@ -134,7 +153,19 @@ type bench struct {
 	data   string
 	pprof  string
 
+	// With --nodes: every node (servers[0] is server), their base URLs
+	// (bases[0] is base) and process IDs. pgDSN is the bench's database
+	// with --postgres, dropped by pgDrop.
+	servers []*process
+	bases   []string
+	pids    []int
+	pgDSN   string
+	pgDrop  func()
+
 	root, device *api
+	// writer is a device API on the node the admin writes go to (the
+	// first); device is on the last node.
+	writer *api
 	deviceKey    key
 	appID        string
 	ds           *dataset
@@ -230,33 +261,60 @@ func (b *bench) startServer(ctx context.Context) error {
 			}
 			b.logf("built in %.1fs", time.Since(t).Seconds())
 		}
-		addr, err := freeAddr()
-		if err != nil {
-			return err
+		if cfg.Postgres != "" {
+			if err := b.createDatabase(ctx); err != nil {
+				return err
+			}
 		}
-		b.data = filepath.Join(b.tmp, "data")
 		rootKey = randomKey()
-		args := append([]string{"serve", "--addr", addr, "--data", b.data}, cfg.ServerArgs...)
-		if cfg.ProfileDir != "" {
-			if b.pprof, err = freeAddr(); err != nil {
+		// Every node: the same root key and database, a data directory
+		// and an address of its own.
+		for i := range cfg.Nodes {
+			addr, err := freeAddr()
+			if err != nil {
 				return err
 			}
-			args = append(args, "--pprof", b.pprof)
-			if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
+			data, logPath := filepath.Join(b.tmp, "data"), filepath.Join(b.tmp, "inappd.log")
+			if i > 0 {
+				data, logPath = filepath.Join(b.tmp, fmt.Sprintf("data-%d", i)), filepath.Join(b.tmp, fmt.Sprintf("inappd-%d.log", i))
+			}
+			args := append([]string{"serve", "--addr", addr, "--data", data}, cfg.ServerArgs...)
+			if b.pgDSN != "" {
+				args = append(args, "--postgres", b.pgDSN)
+			}
+			if cfg.ProfileDir != "" {
+				if b.pprof, err = freeAddr(); err != nil {
+					return err
+				}
+				args = append(args, "--pprof", b.pprof)
+				if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
+					return err
+				}
+			}
+			env := append(envWithout("INAPPD_"), "INAPPD_ROOT_ACCESS_KEY_ID="+rootKey.ID, "INAPPD_ROOT_SECRET_ACCESS_KEY="+rootKey.Secret)
+			p, err := startProcess("inappd", bin, args, env, logPath)
+			if err != nil {
 				return err
 			}
+			b.servers = append(b.servers, p)
+			b.pids = append(b.pids, p.pid())
+			b.bases = append(b.bases, "http://"+addr)
+			if i == 0 {
+				b.server, b.pid, b.base, b.data = p, p.pid(), "http://"+addr, data
+			}
 		}
-		env := append(envWithout("INAPPD_"), "INAPPD_ROOT_ACCESS_KEY_ID="+rootKey.ID, "INAPPD_ROOT_SECRET_ACCESS_KEY="+rootKey.Secret)
-		b.server, err = startProcess("inappd", bin, args, env, filepath.Join(b.tmp, "inappd.log"))
-		if err != nil {
-			return err
+		for i, p := range b.servers {
+			if err := waitHealthy(ctx, b.bases[i], p, 60*time.Second); err != nil {
+				return err
+			}
+			b.logf("server pid %d at %s, data in %s, log in %s", p.pid(), b.bases[i], filepath.Dir(p.logPath), p.logPath)
 		}
-		b.pid = b.server.pid()
-		b.base = "http://" + addr
-		if err := waitHealthy(ctx, b.base, b.server, 60*time.Second); err != nil {
-			return err
+		if b.pgDSN != "" {
+			b.logf("storage: PostgreSQL database %s, %d node(s)", describeDSN(b.pgDSN), cfg.Nodes)
 		}
-		b.logf("server pid %d at %s, data in %s, log in %s", b.pid, b.base, b.data, b.server.logPath)
+	}
+	if len(b.bases) == 0 {
+		b.bases, b.pids = []string{b.base}, []int{b.pid}
 	}
 	admin := &http.Client{Transport: newTransport(4 * cfg.SeedConcurrency), Timeout: 60 * time.Second}
 	b.root = newAPI(b.base, admin, rootKey)
@@ -264,8 +322,11 @@ func (b *bench) startServer(ctx context.Context) error {
 }
 
 func (b *bench) stopServer() {
-	if b.server != nil {
-		b.server.stop()
+	for _, p := range b.servers {
+		p.stop()
+	}
+	if b.pgDrop != nil {
+		b.pgDrop()
 	}
 }
 
@@ -276,7 +337,9 @@ func (b *bench) scenarios(ctx context.Context) error {
 		return err
 	}
 	b.rep.Memory.AfterSeed = b.mem()
-	if b.data != "" {
+	if b.pgDSN != "" {
+		b.rep.Seed.DataBytes = b.databaseSize(ctx)
+	} else if b.data != "" {
 		b.rep.Seed.DataBytes = dirSize(b.data)
 	}
 	b.load = &loop{
@@ -285,10 +348,10 @@ func (b *bench) scenarios(ctx context.Context) error {
 		seed:      cfg.Seed,
 		fullUnits: 10,
 	}
-	giamDo := giam(b.base, b.appID, cfg.Endpoints)
+	giamDo := giam(b.bases, b.appID, cfg.Endpoints)
 	b.logf("first GetInAppMessages (builds the snapshot of %d campaigns): %.1f ms", cfg.Campaigns+1, b.rep.SnapshotColdMS)
 	if cfg.Warmup > 0 {
-		b.load.closed("warmup", cfg.Concurrency, cfg.Warmup, giamDo, b.pid)
+		b.load.closed("warmup", cfg.Concurrency, cfg.Warmup, giamDo, b.pids...)
 	}
 	b.rep.Memory.AfterWarmup = b.mem()
 	defer b.stopBaseline()
@@ -305,7 +368,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 	stopProf := b.profile("giam", rounds, slice, withBase)
 	var as, bs []*loadResult
 	for r := 0; r < rounds; r++ {
-		as = append(as, b.load.closed("GetInAppMessages", cfg.Concurrency, slice, giamDo, b.pid))
+		as = append(as, b.load.closed("GetInAppMessages", cfg.Concurrency, slice, giamDo, b.pids...))
 		b.logf("  inappd round %d: %s", r+1, as[r].line())
 		if as[r].OK == 0 {
 			stopProf()
@@ -336,7 +399,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 	b.logf("GetInAppMessages at half load: %.0f requests/s on a fixed schedule, for %s", half, cfg.Duration)
 	as, bs = nil, nil
 	for r := 0; r < rounds; r++ {
-		as = append(as, b.load.open(ctx, "GetInAppMessages half load", half, cfg.Concurrency, slice, giamDo, b.pid))
+		as = append(as, b.load.open(ctx, "GetInAppMessages half load", half, cfg.Concurrency, slice, giamDo, b.pids...))
 		b.logf("  inappd round %d: %s", r+1, as[r].line())
 		if withBase {
 			bs = append(bs, b.load.open(ctx, "bare GET half load", half, cfg.Concurrency, slice, b.bareGIAM, b.basePID))
@@ -390,7 +453,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 	stopProf = b.profile("events", rounds, slice, withBase)
 	as, bs = nil, nil
 	for r := 0; r < rounds; r++ {
-		as = append(as, b.load.closed("PutEvents", cfg.Concurrency, slice, ev.doer(b.base, true), b.pid))
+		as = append(as, b.load.closed("PutEvents", cfg.Concurrency, slice, ev.doer(b.bases, true), b.pids...))
 		b.logf("  inappd round %d: %s", r+1, as[r].line())
 		if withBase {
 			if r == 0 {
@@ -399,7 +462,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 					return fmt.Errorf("baseline: %w", err)
 				}
 			}
-			bs = append(bs, b.load.closed("bare POST", cfg.Concurrency, slice, ev.doer(b.bareBase, false), b.basePID))
+			bs = append(bs, b.load.closed("bare POST", cfg.Concurrency, slice, ev.doer([]string{b.bareBase}, false), b.basePID))
 			b.logf("  bare   round %d: %s", r+1, bs[r].line())
 		}
 	}
@@ -430,8 +493,14 @@ func (b *bench) scenarios(ctx context.Context) error {
 	if b.server != nil {
 		b.rep.Memory.Final = b.mem()
 		b.logf("killing the server (SIGKILL) and counting the stored events in its database")
-		b.server.kill()
-		checkStore(ctx, b.data, b.appID, ev, v)
+		for _, p := range b.servers {
+			p.kill()
+		}
+		if b.pgDSN != "" {
+			checkPostgres(ctx, b.pgDSN, b.appID, ev, v)
+		} else {
+			checkStore(ctx, b.data, b.appID, ev, v)
+		}
 		if v.StoreChecked {
 			b.logf("  storage: %d events (acknowledged %d), %d displays counted (acknowledged %d)", v.StoredEvents, v.Acked, v.StoredDisplays, v.DisplayedAcked)
 		} else {
@@ -465,7 +534,7 @@ func (b *bench) startBaseline(ctx context.Context, size int) error {
 	if err := waitHealthy(ctx, base, p, 30*time.Second); err != nil {
 		return err
 	}
-	b.bareGIAM = giam(base, b.appID, b.cfg.Endpoints)
+	b.bareGIAM = giam([]string{base}, b.appID, b.cfg.Endpoints)
 	b.logf("bare handler: pid %d at %s, %d-byte GET answers", p.pid(), base, len(getBody))
 	if b.cfg.Warmup > 0 {
 		b.load.closed("baseline warmup", b.cfg.Concurrency, b.cfg.Warmup/2, b.bareGIAM, p.pid())
@@ -493,16 +562,21 @@ func (b *bench) stopBaseline() {
 	}
 }
 
-// mem reads the server's memory now.
+// mem reads the server's memory now (with several nodes, their sum).
 func (b *bench) mem() *memInfo {
-	if b.pid == 0 {
-		return nil
+	var sum memInfo
+	for _, pid := range b.pids {
+		if pid == 0 {
+			return nil
+		}
+		m, err := readMem(pid)
+		if err != nil {
+			return nil
+		}
+		sum.RSS += m.RSS
+		sum.HWM += m.HWM
 	}
-	m, err := readMem(b.pid)
-	if err != nil {
-		return nil
-	}
-	return &m
+	return &sum
 }
 
 // profile fetches CPU and allocation profiles of the server for the
@@ -569,7 +643,11 @@ func (b *bench) seed(ctx context.Context) error {
 		return err
 	}
 	b.deviceKey = key{ID: k.AccessKeyId, Secret: k.SecretAccessKey}
-	b.device = newAPI(b.base, b.root.client, b.deviceKey)
+	// With several nodes, the device calls go to the last one, so that the
+	// visibility trials (writes on the first) measure a write seen by
+	// another node.
+	b.device = newAPI(b.bases[len(b.bases)-1], b.root.client, b.deviceKey)
+	b.writer = newAPI(b.base, b.root.client, b.deviceKey)
 	b.logf("app %s, client key %s", b.appID, k.AccessKeyId)
 
 	// Endpoints, 100 per UpdateEndpointsBatch.

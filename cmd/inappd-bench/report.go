@@ -139,8 +139,12 @@ func verdict(met bool, miss string) string {
 }
 
 func (r *report) print(w io.Writer) {
-	fmt.Fprintf(w, "\ninappd-bench %s: %d endpoints, %d campaigns, %d workers, %s per scenario; %d CPUs (%s), %s\n\n",
-		r.RunID, r.Config.Endpoints, r.Config.Campaigns, r.Config.Concurrency, r.Config.Duration, r.Machine.CPUs, r.Machine.CPUModel, r.Machine.GoVersion)
+	storage := "SQLite"
+	if r.Config.Storage == "postgres" {
+		storage = fmt.Sprintf("PostgreSQL, %d node(s)", r.Config.Nodes)
+	}
+	fmt.Fprintf(w, "\ninappd-bench %s: %s; %d endpoints, %d campaigns, %d workers, %s per scenario; %d CPUs (%s), %s\n\n",
+		r.RunID, storage, r.Config.Endpoints, r.Config.Campaigns, r.Config.Concurrency, r.Config.Duration, r.Machine.CPUs, r.Machine.CPUModel, r.Machine.GoVersion)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "figure\tinappd\tbare handler\tinappd/bare\ttarget\tverdict")
 	fmt.Fprintln(tw, "------\t------\t------------\t-----------\t------\t-------")
@@ -159,7 +163,11 @@ func (r *report) print(w io.Writer) {
 	a, bg := r.GIAM, r.BaseGIAM
 	row("seeding (UpdateEndpointsBatch)", fmt.Sprintf("%.0f endpoints/s (%.0fs)", r.Seed.EndpointsPerSec, r.Seed.EndpointSeconds), "", "", "", "")
 	if r.Seed.DataBytes > 0 {
-		row("  data directory after seeding", mib(r.Seed.DataBytes), "", "", "", "")
+		what := "  data directory after seeding"
+		if r.Config.Storage == "postgres" {
+			what = "  database after seeding"
+		}
+		row(what, mib(r.Seed.DataBytes), "", "", "", "")
 	}
 	row("first GetInAppMessages (snapshot build)", fmt.Sprintf("%.1f ms", r.SnapshotColdMS), "", "", "", "")
 	if a != nil {

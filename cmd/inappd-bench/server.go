@@ -324,9 +324,10 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// watcher follows a process's memory and CPU while a scenario runs.
+// watcher follows the server processes' memory and CPU while a scenario
+// runs (with several nodes, their sums).
 type watcher struct {
-	pid      int
+	pids     []int
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	mu       sync.Mutex
@@ -342,17 +343,22 @@ type watcher struct {
 	disabled bool
 }
 
-// watch starts sampling pid's RSS every 100 ms (pid 0: no process to watch;
-// only the bench's own CPU is measured).
-func watch(pid int) *watcher {
-	w := &watcher{pid: pid, stop: make(chan struct{}), start: time.Now(), self0: selfCPU()}
+// watch starts sampling the RSS of pids every 100 ms (no pid, or 0: no
+// process to watch; only the bench's own CPU is measured).
+func watch(pids ...int) *watcher {
+	w := &watcher{stop: make(chan struct{}), start: time.Now(), self0: selfCPU()}
+	for _, pid := range pids {
+		if pid != 0 {
+			w.pids = append(w.pids, pid)
+		}
+	}
 	w.busy0, _ = machineCPU()
-	if pid == 0 {
+	if len(w.pids) == 0 {
 		w.disabled = true
 		return w
 	}
-	w.cpu0, w.cpuErr = cpuTime(pid)
-	w.io0, _ = ioBytes(pid)
+	w.cpu0, w.cpuErr = w.cpuTime()
+	w.io0, _ = w.ioBytes()
 	w.sample()
 	w.wg.Add(1)
 	go func() {
@@ -371,12 +377,52 @@ func watch(pid int) *watcher {
 	return w
 }
 
+func (w *watcher) cpuTime() (time.Duration, error) {
+	var sum time.Duration
+	for _, pid := range w.pids {
+		t, err := cpuTime(pid)
+		if err != nil {
+			return 0, err
+		}
+		sum += t
+	}
+	return sum, nil
+}
+
+func (w *watcher) ioBytes() (int64, error) {
+	var sum int64
+	for _, pid := range w.pids {
+		n, err := ioBytes(pid)
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
+}
+
+func (w *watcher) mem() (memInfo, error) {
+	var sum memInfo
+	for _, pid := range w.pids {
+		m, err := readMem(pid)
+		if err != nil {
+			return memInfo{}, err
+		}
+		sum.RSS += m.RSS
+		sum.HWM += m.HWM
+	}
+	return sum, nil
+}
+
 func (w *watcher) sample() {
-	m, err := readMem(w.pid)
+	m, err := w.mem()
 	if err != nil {
 		return
 	}
-	d := diskWait(w.pid)
+	d := false
+	for _, pid := range w.pids {
+		d = d || diskWait(pid)
+	}
 	w.mu.Lock()
 	w.peakRSS = max(w.peakRSS, m.RSS)
 	w.samples++
@@ -444,14 +490,14 @@ func (w *watcher) finish() usage {
 	close(w.stop)
 	w.wg.Wait()
 	w.sample()
-	if cpu, err := cpuTime(w.pid); err == nil && w.cpuErr == nil {
+	if cpu, err := w.cpuTime(); err == nil && w.cpuErr == nil {
 		u.ServerCPUTime = cpu - w.cpu0
 		u.ServerCPU = u.ServerCPUTime.Seconds() / elapsed
 	}
-	if m, err := readMem(w.pid); err == nil {
+	if m, err := w.mem(); err == nil {
 		u.HWM = m.HWM
 	}
-	if n, err := ioBytes(w.pid); err == nil {
+	if n, err := w.ioBytes(); err == nil {
 		u.DiskWrites = n - w.io0
 	}
 	u.PeakRSS = w.peakRSS

@@ -16,6 +16,7 @@ import (
 
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/delivery"
+	"github.com/inappd/inappd/imports"
 	"github.com/inappd/inappd/ingest"
 	"github.com/inappd/inappd/pinpointapi"
 	"github.com/inappd/inappd/postgres"
@@ -37,6 +38,9 @@ type Config struct {
 	// PprofAddr, when set, serves net/http/pprof on a listener of its own
 	// (never on the API address): for profiling, off by default.
 	PprofAddr string
+	// ImportDir is the directory import jobs may read file:// sources
+	// from; "" refuses file:// sources.
+	ImportDir string
 }
 
 // Main wires the parts together; tests start the same Main on port 0.
@@ -53,6 +57,8 @@ type Main struct {
 	server   *http.Server
 	pprof    *http.Server
 	events   *ingest.Writer
+	imports  *imports.Runner
+	cluster  cluster // several nodes on one database (cluster.go)
 }
 
 func NewMain() *Main {
@@ -84,18 +90,34 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.events = ingest.New(store, ingest.Options{Logger: m.Logger})
 	m.events.Start(context.WithoutCancel(ctx))
+	deliver := delivery.New(store, m.Clock, m.Logger)
+	if err := m.startFeed(ctx, store, deliver); err != nil {
+		m.events.Close(ctx)
+		store.Close()
+		return err
+	}
 	api := &pinpointapi.Server{
 		Store:       store,
 		Auth:        &sigv4.Verifier{Keys: store, Clock: m.Clock},
-		Delivery:    delivery.New(store, m.Clock, m.Logger),
+		Delivery:    deliver,
 		Events:      m.events,
 		Clock:       m.Clock,
 		Logger:      m.Logger,
 		CORSOrigins: m.Config.CORSOrigins,
 	}
+	if err := m.startImports(ctx, store, deliver, api); err != nil {
+		m.events.Close(ctx)
+		m.cluster.stop()
+		store.Close()
+		return err
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
+		if m.imports != nil {
+			m.imports.Close()
+		}
 		m.events.Close(ctx)
+		m.cluster.stop()
 		store.Close()
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
@@ -125,6 +147,7 @@ func (m *Main) openStore(ctx context.Context) (inapp.Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL %s: %w", postgres.Describe(dsn), err)
 		}
+		store.SetLogger(m.Logger)
 		m.Logger.Info("storage: PostgreSQL", "database", postgres.Describe(dsn), "pool", store.Stat().MaxConns())
 		return store, nil
 	}
@@ -135,6 +158,31 @@ func (m *Main) openStore(ctx context.Context) (inapp.Store, error) {
 	}
 	m.Logger.Info("storage: SQLite", "path", dbPath)
 	return store, nil
+}
+
+// startImports starts the import job runner, which resumes the jobs that
+// were running when inappd stopped. Downloads and uploads are kept in
+// <data>/imports while their job runs.
+func (m *Main) startImports(ctx context.Context, store inapp.Store, deliver *delivery.Engine, api *pinpointapi.Server) error {
+	is, ok := store.(imports.Store)
+	if !ok {
+		m.Logger.Warn("import jobs are off: the storage keeps no import jobs")
+		return nil
+	}
+	m.imports = &imports.Runner{
+		Store:      is,
+		Dir:        filepath.Join(m.Config.DataDir, "imports"),
+		ImportDir:  m.Config.ImportDir,
+		Clock:      m.Clock,
+		Logger:     m.Logger,
+		Invalidate: deliver.Invalidate,
+	}
+	m.shareImports(store) // several nodes: one runs each job (cluster.go)
+	if err := m.imports.Start(ctx); err != nil {
+		return err
+	}
+	api.Imports = m.imports
+	return nil
 }
 
 // servePprof serves the runtime profiles on their own listener, so that
@@ -168,9 +216,14 @@ func (m *Main) Close() error {
 	if m.pprof != nil {
 		errs = append(errs, m.pprof.Close())
 	}
+	if m.imports != nil {
+		// A running job stops between pieces and resumes at the next start.
+		errs = append(errs, m.imports.Close())
+	}
 	if m.events != nil {
 		errs = append(errs, m.events.Close(ctx))
 	}
+	m.cluster.stop()
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}
@@ -219,20 +272,36 @@ No root credentials were given, so inappd generated a root key (shown once; also
 
 // installRootKey stores k as a root key, replacing a stored key of the same
 // ID (an operator may rotate the secret through the environment).
+//
+// Nodes that share a database and start together race here: each finds no
+// key, and all but one find the key taken when they store it. A node that
+// loses the race reads the key again and carries on if it is the same.
 func (m *Main) installRootKey(ctx context.Context, k *inapp.AccessKey) error {
 	k.AppID = ""
+	for attempt := 1; ; attempt++ {
+		err := m.putRootKey(ctx, k)
+		if inapp.ErrorCode(err) != inapp.ECONFLICT || attempt == 3 {
+			return err
+		}
+	}
+}
+
+func (m *Main) putRootKey(ctx context.Context, k *inapp.AccessKey) error {
 	if old, err := m.Store.GetKey(ctx, k.ID); err == nil {
 		if old.Secret == k.Secret && old.AppID == "" {
 			m.RootKey = old
 			return nil
 		}
-		if err := m.Store.DeleteKey(ctx, k.ID); err != nil {
+		if err := m.Store.DeleteKey(ctx, k.ID); err != nil && inapp.ErrorCode(err) != inapp.ENOTFOUND {
 			return err
 		}
 	} else if inapp.ErrorCode(err) != inapp.ENOTFOUND {
 		return err
 	}
 	if err := m.Store.CreateKey(ctx, k); err != nil {
+		if inapp.ErrorCode(err) == inapp.ECONFLICT {
+			return err // another node stored it meanwhile: look again
+		}
 		return fmt.Errorf("store the root key: %w", err)
 	}
 	m.RootKey = k
