@@ -198,7 +198,11 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.started = true
 	r.mu.Unlock()
 	for _, j := range jobs {
-		r.logger().Info("import job resumes", "app", j.ApplicationID, "job", j.ID, "status", j.JobStatus, "completed_pieces", j.CompletedPieces, "total_pieces", j.TotalPieces)
+		msg := "import job resumes"
+		if r.Leases != nil {
+			msg = "import job unfinished; it runs on the node that takes its lease"
+		}
+		r.logger().Info(msg, "app", j.ApplicationID, "job", j.ID, "status", j.JobStatus, "completed_pieces", j.CompletedPieces, "total_pieces", j.TotalPieces)
 		r.enqueue(jobRef{j.ApplicationID, j.ID})
 	}
 	go r.work(wctx)

@@ -23,6 +23,13 @@
 // upserts where a write only adds. A transaction that still deadlocks or
 // fails to serialize is retried a few times.
 //
+// Several nodes: besides the data, nodes share two things through the
+// database. The change feed (changes.go, inapp.ChangeFeed) tells every
+// node within a second that another changed what its delivery snapshots
+// are built from; leases (leases.go, inapp.LeaseStore) let one node at a
+// time run a piece of background work. dial.go makes a connection whose
+// peer vanished fail in seconds rather than minutes.
+//
 // Errors: missing rows are inapp.ENOTFOUND, unique-key races
 // inapp.ECONFLICT, and a database that cannot be reached (refused, reset,
 // timed out, shutting down) inapp.EUNAVAIL, which the API answers with 503

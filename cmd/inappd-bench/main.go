@@ -165,14 +165,14 @@ type bench struct {
 	root, device *api
 	// writer is a device API on the node the admin writes go to (the
 	// first); device is on the last node.
-	writer *api
-	deviceKey    key
-	appID        string
-	ds           *dataset
-	campaignIDs  []string
-	probeID      string
-	rng          *rand.Rand
-	load         *loop
+	writer      *api
+	deviceKey   key
+	appID       string
+	ds          *dataset
+	campaignIDs []string
+	probeID     string
+	rng         *rand.Rand
+	load        *loop
 
 	rep *report
 

@@ -244,14 +244,18 @@ func startNodes(t *testing.T, dsn, importDir string, n int) []*node {
 	}
 	wg.Wait()
 	for i, nd := range nodes {
+		if errs[i] == nil {
+			t.Cleanup(func() {
+				if nd.m != nil {
+					nd.m.Close()
+				}
+			})
+		}
+	}
+	for i, nd := range nodes {
 		if errs[i] != nil {
 			t.Fatalf("node %s: start: %v", nd.name, errs[i])
 		}
-		t.Cleanup(func() {
-			if nd.m != nil {
-				nd.m.Close()
-			}
-		})
 	}
 	return nodes
 }
@@ -293,9 +297,9 @@ func TestMultiNode(t *testing.T) {
 	t.Run("ImportJobSurvivesItsNode", func(t *testing.T) { testImportTakeover(t, nodes, direct, importDir) })
 }
 
-// until polls check on every node but the writer's, every 5 ms, until it
-// holds on all of them, and returns how long each took after since. It
-// fails the test if one takes longer than limit.
+// until polls check on each of nodes, every 5 ms, until it holds on all
+// of them, and returns how long each took after since. It fails the test
+// if one takes longer than limit.
 func until(t *testing.T, what string, nodes []*node, since time.Time, limit time.Duration, check func(c *pinpoint.Client) bool) []time.Duration {
 	t.Helper()
 	took := make([]time.Duration, len(nodes))
