@@ -68,5 +68,6 @@ func (s *Server) routes(route func(pattern, op string, who access, h handlerFunc
 	route("POST "+ExtensionPrefix+"/apps/{application-id}/keys", "CreateClientKey", rootOnly, s.createClientKey)
 	route("GET "+ExtensionPrefix+"/apps/{application-id}/keys", "ListClientKeys", rootOnly, s.listClientKeys)
 	route("DELETE "+ExtensionPrefix+"/keys/{key-id}", "DeleteClientKey", rootOnly, s.deleteClientKey)
+	route("POST "+ExtensionPrefix+"/apps/{application-id}/segments/estimate", "EstimateSegment", rootOnly, s.estimateSegment)
 	route("POST "+ExtensionPrefix+"/apps/{application-id}/imports", "UploadImportJob", uploadBody, s.uploadImportJob)
 }
