@@ -39,8 +39,10 @@ func (r *Runner) applyPieces(ctx context.Context, job *inapp.ImportJob, files []
 		cancel()
 		for range pieces {
 		}
-		if parent.Err() != nil {
-			return err // shutdown: the job resumes at the next start
+		if parent.Err() != nil || inapp.ErrorCode(err) == inapp.EUNAVAIL {
+			// Shutdown, or the database is away: the piece is not at fault,
+			// and the job resumes from its last recorded piece.
+			return err
 		}
 		job.FailedPieces++
 		return fatalf("piece %d of %d could not be applied: %s", index+1, job.TotalPieces, failureMessage(err))
