@@ -75,50 +75,42 @@ func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
 // Run opens the database, makes sure a root key exists, and starts serving;
 // it returns once the server accepts connections.
-func (m *Main) Run(ctx context.Context) error {
+func (m *Main) Run(ctx context.Context) (err error) {
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	store, err := m.openStore(ctx)
-	if err != nil {
+	// Close undoes whatever part of the start-up succeeded.
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	if m.Store, err = m.openStore(ctx); err != nil {
 		return err
 	}
-	m.Store = store
 	if err := m.ensureRootKey(ctx); err != nil {
-		store.Close()
 		return err
 	}
-	m.events = ingest.New(store, ingest.Options{Logger: m.Logger})
+	m.events = ingest.New(m.Store, ingest.Options{Logger: m.Logger})
 	m.events.Start(context.WithoutCancel(ctx))
-	deliver := delivery.New(store, m.Clock, m.Logger)
-	if err := m.startFeed(ctx, store, deliver); err != nil {
-		m.events.Close(ctx)
-		store.Close()
+	deliver := delivery.New(m.Store, m.Clock, m.Logger)
+	if err := m.startFeed(ctx, m.Store, deliver); err != nil {
 		return err
 	}
 	api := &pinpointapi.Server{
-		Store:       store,
-		Auth:        &sigv4.Verifier{Keys: store, Clock: m.Clock},
+		Store:       m.Store,
+		Auth:        &sigv4.Verifier{Keys: m.Store, Clock: m.Clock},
 		Delivery:    deliver,
 		Events:      m.events,
 		Clock:       m.Clock,
 		Logger:      m.Logger,
 		CORSOrigins: m.Config.CORSOrigins,
 	}
-	if err := m.startImports(ctx, store, deliver, api); err != nil {
-		m.events.Close(ctx)
-		m.cluster.stop()
-		store.Close()
+	if err := m.startImports(ctx, m.Store, deliver, api); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
-		if m.imports != nil {
-			m.imports.Close()
-		}
-		m.events.Close(ctx)
-		m.cluster.stop()
-		store.Close()
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
@@ -130,10 +122,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	m.Logger.Info("inappd serving", "url", m.URL(), "data", m.Config.DataDir, "version", inapp.Version)
 	if m.Config.PprofAddr != "" {
-		if err := m.servePprof(); err != nil {
-			m.Close()
-			return err
-		}
+		return m.servePprof()
 	}
 	return nil
 }
