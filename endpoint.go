@@ -157,3 +157,31 @@ func cloneMetrics(m map[string]float64) map[string]float64 {
 	}
 	return out
 }
+
+// AttributeRemover returns a func that deletes the names from the kind's
+// map of an endpoint and reports whether it changed anything
+// (RemoveAttributes, applied by the backends to every endpoint of an app).
+func AttributeRemover(kind AttributeKind, names []string) (func(*Endpoint) bool, error) {
+	deleteFrom := func(m map[string][]string) bool {
+		n := len(m)
+		for _, name := range names {
+			delete(m, name)
+		}
+		return len(m) != n
+	}
+	switch kind {
+	case EndpointCustomAttributes:
+		return func(e *Endpoint) bool { return deleteFrom(e.Attributes) }, nil
+	case EndpointUserAttributes:
+		return func(e *Endpoint) bool { return e.User != nil && deleteFrom(e.User.UserAttributes) }, nil
+	case EndpointMetricAttributes:
+		return func(e *Endpoint) bool {
+			n := len(e.Metrics)
+			for _, name := range names {
+				delete(e.Metrics, name)
+			}
+			return len(e.Metrics) != n
+		}, nil
+	}
+	return nil, Errorf(EINVALID, "Unknown attribute type %q.", kind)
+}

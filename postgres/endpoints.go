@@ -259,7 +259,7 @@ func (db *DB) DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]
 // transaction. The maps are edited in Go so that documents keep exactly
 // the shape encoding/json gives them.
 func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind inapp.AttributeKind, names []string) error {
-	remove, err := attributeRemover(kind, names)
+	remove, err := inapp.AttributeRemover(kind, names)
 	if err != nil {
 		return err
 	}
@@ -306,33 +306,6 @@ func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind i
 			WHERE e.app_id = $1 AND e.id = u.id`, appID, ids, docs)
 		return err
 	})
-}
-
-// attributeRemover returns a func that deletes the names from the kind's
-// map of an endpoint and reports whether it changed anything.
-func attributeRemover(kind inapp.AttributeKind, names []string) (func(*inapp.Endpoint) bool, error) {
-	deleteFrom := func(m map[string][]string) bool {
-		n := len(m)
-		for _, name := range names {
-			delete(m, name)
-		}
-		return len(m) != n
-	}
-	switch kind {
-	case inapp.EndpointCustomAttributes:
-		return func(e *inapp.Endpoint) bool { return deleteFrom(e.Attributes) }, nil
-	case inapp.EndpointUserAttributes:
-		return func(e *inapp.Endpoint) bool { return e.User != nil && deleteFrom(e.User.UserAttributes) }, nil
-	case inapp.EndpointMetricAttributes:
-		return func(e *inapp.Endpoint) bool {
-			n := len(e.Metrics)
-			for _, name := range names {
-				delete(e.Metrics, name)
-			}
-			return len(e.Metrics) != n
-		}, nil
-	}
-	return nil, inapp.Errorf(inapp.EINVALID, "Unknown attribute type %q.", kind)
 }
 
 // scanBatch is how many endpoints ScanEndpoints reads per query. Reading

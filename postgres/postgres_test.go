@@ -46,7 +46,7 @@ func TestPostgresStore(t *testing.T) {
 func TestPostgresMigrationsRecordedOnce(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.NewDatabase(t)
-	ms, err := migrations()
+	ms, err := embeddedMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}

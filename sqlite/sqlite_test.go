@@ -63,7 +63,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
 	db := open(t, path)
-	ms, err := migrations()
+	ms, err := embeddedMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 func TestUpgradeFrom0001(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
-	ms, err := migrations()
+	ms, err := embeddedMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}
