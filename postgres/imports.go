@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/docs"
 )
 
 var _ inapp.ImportStore = (*DB)(nil)
@@ -16,36 +17,9 @@ func errNoImportJob(appID, id string) error {
 	return notFound("Import job %s not found in application %s.", id, appID)
 }
 
-// jobColumns renders the stored columns of a job.
-func jobColumns(job *inapp.ImportJob) (segmentID, doc, state string, err error) {
-	if job.Definition != nil {
-		segmentID = job.Definition.SegmentID
-	}
-	if doc, err = encode(job); err != nil {
-		return
-	}
-	st := job.State
-	if st == nil {
-		st = &inapp.ImportState{}
-	}
-	state, err = encode(st)
-	return
-}
-
-func decodeJob(doc, state string) (*inapp.ImportJob, error) {
-	job, err := decode[inapp.ImportJob](doc)
-	if err != nil {
-		return nil, err
-	}
-	if job.State, err = decode[inapp.ImportState](state); err != nil {
-		return nil, err
-	}
-	return job, nil
-}
-
 // CreateImportJob inserts the job; the foreign key refuses a missing app.
 func (db *DB) CreateImportJob(ctx context.Context, job *inapp.ImportJob) error {
-	segmentID, doc, state, err := jobColumns(job)
+	segmentID, doc, state, err := docs.JobColumns(job)
 	if err != nil {
 		return err
 	}
@@ -72,7 +46,7 @@ func (db *DB) GetImportJob(ctx context.Context, appID, id string) (*inapp.Import
 	if err != nil {
 		return nil, wrapErr("get import job", err)
 	}
-	job, err := decodeJob(doc, state)
+	job, err := docs.DecodeJob(doc, state)
 	return job, wrapErr("get import job", err)
 }
 
@@ -108,7 +82,7 @@ func readJobs(rows pgx.Rows, size int) ([]*inapp.ImportJob, string, error) {
 	var seq int64
 	var doc, state string
 	_, err := pgx.ForEachRow(rows, []any{&seq, &doc, &state}, func() error {
-		job, err := decodeJob(doc, state)
+		job, err := docs.DecodeJob(doc, state)
 		jobs, seqs = append(jobs, job), append(seqs, seq)
 		return err
 	})
@@ -122,7 +96,7 @@ func readJobs(rows pgx.Rows, size int) ([]*inapp.ImportJob, string, error) {
 }
 
 func (db *DB) UpdateImportJob(ctx context.Context, job *inapp.ImportJob) error {
-	segmentID, doc, state, err := jobColumns(job)
+	segmentID, doc, state, err := docs.JobColumns(job)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/docs"
 )
 
 var (
@@ -20,35 +21,8 @@ func errNoImportJob(appID, id string) error {
 	return notFound("Import job %s not found in application %s.", id, appID)
 }
 
-// jobColumns renders the stored columns of a job.
-func jobColumns(job *inapp.ImportJob) (segmentID, doc, state string, err error) {
-	if job.Definition != nil {
-		segmentID = job.Definition.SegmentID
-	}
-	if doc, err = encode(job); err != nil {
-		return
-	}
-	st := job.State
-	if st == nil {
-		st = &inapp.ImportState{}
-	}
-	state, err = encode(st)
-	return
-}
-
-func decodeJob(doc, state string) (*inapp.ImportJob, error) {
-	job, err := decode[inapp.ImportJob](doc)
-	if err != nil {
-		return nil, err
-	}
-	if job.State, err = decode[inapp.ImportState](state); err != nil {
-		return nil, err
-	}
-	return job, nil
-}
-
 func (db *DB) CreateImportJob(ctx context.Context, job *inapp.ImportJob) error {
-	segmentID, doc, state, err := jobColumns(job)
+	segmentID, doc, state, err := docs.JobColumns(job)
 	if err != nil {
 		return err
 	}
@@ -77,7 +51,7 @@ func (db *DB) GetImportJob(ctx context.Context, appID, id string) (*inapp.Import
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get import job: %w", err)
 	}
-	return decodeJob(doc, state)
+	return docs.DecodeJob(doc, state)
 }
 
 func (db *DB) ListImportJobs(ctx context.Context, appID, segmentID string, page inapp.Page) ([]*inapp.ImportJob, string, error) {
@@ -109,12 +83,12 @@ func scanJob(rows *sql.Rows) (int64, *inapp.ImportJob, error) {
 	if err := rows.Scan(&seq, &doc, &state); err != nil {
 		return 0, nil, fmt.Errorf("sqlite: scan import job: %w", err)
 	}
-	job, err := decodeJob(doc, state)
+	job, err := docs.DecodeJob(doc, state)
 	return seq, job, err
 }
 
 func (db *DB) UpdateImportJob(ctx context.Context, job *inapp.ImportJob) error {
-	segmentID, doc, state, err := jobColumns(job)
+	segmentID, doc, state, err := docs.JobColumns(job)
 	if err != nil {
 		return err
 	}
