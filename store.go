@@ -28,6 +28,9 @@ type Store interface {
 	EventStore
 	TagStore
 	KeyStore
+	AnalyticsStore // rollups for the KPI operations and the console (analytics.go)
+	TestSendStore
+	EventStreamStore // event streams and their outbox (stream.go)
 	// Ping reports whether the database answers (healthz, 503 decisions).
 	Ping(ctx context.Context) error
 	Close() error

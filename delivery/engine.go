@@ -36,6 +36,12 @@ type Source interface {
 	EndpointActivity(ctx context.Context, appID, endpointID string) (time.Time, error)
 }
 
+// TestSends lists an app's live test sends. A Source that implements it
+// (inapp.TestSendStore does) delivers them; without it there are none.
+type TestSends interface {
+	ListTestSends(ctx context.Context, appID, campaignID string, now time.Time) ([]*inapp.TestSend, error)
+}
+
 // Members tells which IMPORT segments an endpoint belongs to. A Source
 // that implements it (inapp.ImportStore does) makes IMPORT segments
 // deliverable; without it they match no endpoint.
@@ -101,7 +107,7 @@ func (e *Engine) snapshot(ctx context.Context, appID string) (*snapshot, error) 
 		return s, nil // another request built it while we waited
 	}
 	start := time.Now()
-	s, err := build(ctx, e.src, appID)
+	s, err := build(ctx, e.src, appID, e.clock.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -117,74 +123,168 @@ var (
 	answerTail  = []byte(`]}`)
 )
 
-// InAppMessages returns the encoded InAppMessagesResponse for an endpoint.
-// An unknown endpoint, or one that cannot receive in-app messages, gets an
-// empty list.
-func (e *Engine) InAppMessages(ctx context.Context, appID, endpointID string) ([]byte, error) {
+// request is one evaluation of an endpoint against an app's snapshot at
+// one instant. InAppMessages and Explain both fill it with load and choose
+// its messages with pick: Explain only adds words to what GetInAppMessages
+// decides.
+type request struct {
+	snap     *snapshot
+	now      time.Time
+	endpoint *inapp.Endpoint // nil: unknown
+	receives bool            // the endpoint can receive in-app messages
+	tz       string
+	subject  targeting.Subject
+	counts   map[string]inapp.CapCount
+}
+
+// pick is one message of the answer, by position in the snapshot: no
+// pointers, so that filling an answer writes plain integers (a struct of
+// pointers stored through a slice costs GC write barriers).
+type pick struct {
+	entry int32 // index in snapshot.entries; -1 for a test send
+	item  int32 // the treatment's index; for a test send, its index in snapshot.tests[endpoint]
+}
+
+// body is the message of p, encoded.
+func (r *request) body(p pick) []byte {
+	if p.entry < 0 {
+		return r.snap.tests[r.endpoint.ID][p.item].body
+	}
+	return r.snap.entries[p.entry].treatments[p.item].body
+}
+
+// campaignID is the campaign of p.
+func (r *request) campaignID(p pick) string {
+	if p.entry < 0 {
+		return r.snap.tests[r.endpoint.ID][p.item].campaignID
+	}
+	return r.snap.entries[p.entry].id
+}
+
+// load reads what the evaluation needs: the snapshot, the endpoint and,
+// when some campaign looks at them, its activity, memberships and cap
+// counts. GetInAppMessages (full false) stops as soon as the answer is
+// known to be empty; Explain (full) reads everything, so that it can
+// describe every check even for an endpoint that gets nothing.
+func (e *Engine) load(ctx context.Context, appID, endpointID string, r *request, full bool) error {
 	snap, err := e.snapshot(ctx, appID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(snap.entries) == 0 {
-		return emptyAnswer, nil
+	r.snap = snap
+	if !full && len(snap.entries) == 0 && len(snap.tests) == 0 {
+		return nil
 	}
 	ep, err := e.src.GetEndpoint(ctx, appID, endpointID)
-	if inapp.ErrorCode(err) == inapp.ENOTFOUND {
-		return emptyAnswer, nil
-	}
 	if err != nil {
-		return nil, err
+		// Only here: ErrorCode's errors.As costs an allocation.
+		if inapp.ErrorCode(err) == inapp.ENOTFOUND {
+			return nil
+		}
+		return err
 	}
-	if !ep.ReceivesInApp() {
-		return emptyAnswer, nil
+	r.endpoint, r.receives = ep, ep.ReceivesInApp()
+	if !r.receives && !full {
+		return nil
 	}
-	now := e.clock.Now()
-	tz := ep.Timezone()
-	subject := &targeting.Subject{Endpoint: ep, Now: now}
-	if snap.usesActivity {
-		if subject.LastActive, err = e.src.EndpointActivity(ctx, appID, endpointID); err != nil {
-			return nil, err
+	r.now = e.clock.Now()
+	r.tz = ep.Timezone()
+	r.subject = targeting.Subject{Endpoint: ep, Now: r.now}
+	if snap.usesActivity || full {
+		if r.subject.LastActive, err = e.src.EndpointActivity(ctx, appID, endpointID); err != nil {
+			return err
 		}
 	}
-	if snap.usesMembership && e.members != nil {
+	if (snap.usesMembership || full) && e.members != nil {
 		// One indexed read, only for apps whose campaigns target an
 		// imported segment.
 		ids, err := e.members.SegmentMemberships(ctx, appID, endpointID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		subject.Member = func(segmentID, _ string) bool { return slices.Contains(ids, segmentID) }
+		r.subject.Member = func(segmentID, _ string) bool { return slices.Contains(ids, segmentID) }
 	}
-	var counts map[string]inapp.CapCount
-	if snap.usesCaps {
-		if counts, err = e.src.CapCounts(ctx, appID, endpointID, targeting.LocalDay(now, tz)); err != nil {
-			return nil, err
+	if snap.usesCaps || full {
+		if r.counts, err = e.src.CapCounts(ctx, appID, endpointID, targeting.LocalDay(r.now, r.tz)); err != nil {
+			return err
 		}
 	}
-	// Pick the (pre-encoded) messages first, then build the answer in one
-	// allocation of the exact size.
-	var picked [MaxMessages][]byte
-	n, size := 0, len(answerHead)+len(answerTail)
-	for _, c := range snap.entries {
-		if n == MaxMessages {
+	return nil
+}
+
+// pick appends the endpoint's messages to out, in the answer's order,
+// until out is full (its capacity): first its live test sends, newest
+// first, then the campaigns that pass every check, best priority first. A
+// campaign picked as a test send is not picked again. GetInAppMessages
+// gives room for MaxMessages; Explain for every campaign, and the answer
+// is the first MaxMessages of what it gets.
+func (r *request) pick(out []pick) []pick {
+	if r.endpoint == nil || !r.receives {
+		return out
+	}
+	var tests []*testSend
+	if len(r.snap.tests) > 0 {
+		tests = r.snap.tests[r.endpoint.ID]
+	}
+	for i, t := range tests {
+		if len(out) < cap(out) && t.body != nil && r.now.Before(t.expires) {
+			out = append(out, pick{entry: -1, item: int32(i)})
+		}
+	}
+	picked := len(out) // test sends
+	// Locals: the loop writes out, which the compiler cannot tell apart
+	// from r's fields.
+	sub, tz, counts := &r.subject, r.tz, r.counts
+	for n, c := range r.snap.entries {
+		if len(out) == cap(out) {
 			break
 		}
-		if body := c.evaluate(subject, tz, counts); body != nil {
-			picked[n] = body
-			size += len(body) + 1
-			n++
+		if picked > 0 && testSent(tests, out[:picked], c.id) {
+			continue
+		}
+		if i, ok := c.evaluate(sub, tz, counts); ok {
+			out = append(out, pick{entry: int32(n), item: int32(i)})
 		}
 	}
-	if n == 0 {
+	return out
+}
+
+// testSent reports whether campaignID is among the picked test sends.
+func testSent(tests []*testSend, picks []pick, campaignID string) bool {
+	for _, p := range picks {
+		if tests[p.item].campaignID == campaignID {
+			return true
+		}
+	}
+	return false
+}
+
+// InAppMessages returns the encoded InAppMessagesResponse for an endpoint.
+// An unknown endpoint, or one that cannot receive in-app messages, gets an
+// empty list.
+func (e *Engine) InAppMessages(ctx context.Context, appID, endpointID string) ([]byte, error) {
+	var r request
+	if err := e.load(ctx, appID, endpointID, &r, false); err != nil {
+		return nil, err
+	}
+	var room [MaxMessages]pick
+	picks := r.pick(room[:0])
+	if len(picks) == 0 {
 		return emptyAnswer, nil
+	}
+	// The messages are pre-encoded: build the answer in one allocation of
+	// the exact size.
+	size := len(answerHead) + len(answerTail)
+	for _, p := range picks {
+		size += len(r.body(p)) + 1
 	}
 	out := make([]byte, 0, size)
 	out = append(out, answerHead...)
-	for i, body := range picked[:n] {
+	for i, p := range picks {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = append(out, body...)
+		out = append(out, r.body(p)...)
 	}
 	return append(out, answerTail...), nil
 }

@@ -13,18 +13,27 @@ import (
 
 type stamp struct{ app, epoch uint64 }
 
-// snapshot is one app's deliverable campaigns, compiled and sorted by
-// priority.
+// snapshot is one app's campaigns, compiled and sorted by priority.
 type snapshot struct {
-	stamp        stamp
-	entries      []*entry
+	stamp   stamp
+	entries []*entry // the campaigns that can deliver
+	// held are the campaigns that cannot (paused, or broken: their
+	// segment or template is gone), in the same order. GetInAppMessages
+	// never looks at them; Explain does, and test sends may show them.
+	held []*entry
+	// tests are the live test sends (at build time) by endpoint ID,
+	// newest first.
+	tests        map[string][]*testSend
 	usesCaps     bool // some campaign has a daily or total cap
 	usesActivity bool // some segment looks at Behavior.Recency
 	// some segment is (or is built on) an IMPORT segment
 	usesMembership bool
 }
 
-// entry is one campaign, ready to evaluate.
+// entry is one campaign, ready to evaluate. GetInAppMessages reads the
+// first fields of every entry it evaluates; what only sorting and Explain
+// read is behind one pointer, so that an entry stays within two cache
+// lines.
 type entry struct {
 	id       string
 	segment  *targeting.Segment // nil: every endpoint of the app
@@ -33,9 +42,21 @@ type entry struct {
 	daily    int
 	total    int
 	priority int
-	endTime  time.Time // zero: no end
 	// per treatment: its schedule and its pre-encoded InAppMessageCampaign
 	treatments []treatment
+	*about
+}
+
+// about is the rest of an entry.
+type about struct {
+	camp    *inapp.Campaign // as stored
+	endTime time.Time       // zero: no end
+	session int             // the session cap, which devices count
+	// broken says why the campaign cannot be delivered at all ("" when it
+	// compiled); a broken entry has no treatments and maybe no segment.
+	broken string
+	// segmentGone: broken because its segment was deleted (state DELETED).
+	segmentGone bool
 }
 
 type treatment struct {
@@ -43,31 +64,52 @@ type treatment struct {
 	body     []byte
 }
 
-// evaluate returns the encoded message for the endpoint, or nil when the
-// campaign does not apply to it now.
-func (c *entry) evaluate(s *targeting.Subject, tz string, counts map[string]inapp.CapCount) []byte {
-	if c.segment != nil && !c.segment.Match(s) {
-		return nil
-	}
-	if c.daily > 0 || c.total > 0 {
-		n := counts[c.id]
-		if c.daily > 0 && n.Day >= c.daily || c.total > 0 && n.Total >= c.total {
-			return nil
-		}
-	}
-	i, holdout := targeting.Assign(c.id, s.Endpoint.ID, c.holdout, c.sizes)
-	if holdout {
-		return nil
-	}
-	t := c.treatments[i]
-	if !t.schedule.Live(s.Now, tz) {
-		return nil
-	}
-	return t.body
+// testSend is a live test send: its campaign's main message, encoded to
+// show first (see encodeTest).
+type testSend struct {
+	campaignID string
+	expires    time.Time
+	body       []byte
+	broken     string // why no body could be made ("" when there is one)
 }
 
-// build compiles the app's campaigns into a snapshot.
-func build(ctx context.Context, src Source, appID string) (*snapshot, error) {
+// deliverable reports whether GetInAppMessages evaluates the campaign.
+func (c *entry) deliverable() bool { return c.broken == "" && !c.camp.IsPaused }
+
+// The checks GetInAppMessages runs on a campaign; Explain words each with
+// the same code (Segment.Explain decides with Match, Schedule.Explain with
+// Live).
+
+// capped: has the endpoint reached the daily or total cap?
+func (c *entry) capped(counts map[string]inapp.CapCount) bool {
+	if c.daily > 0 || c.total > 0 {
+		n := counts[c.id]
+		return c.daily > 0 && n.Day >= c.daily || c.total > 0 && n.Total >= c.total
+	}
+	return false
+}
+
+// assign: the endpoint's treatment, or the holdout.
+func (c *entry) assign(endpointID string) (treatment int, holdout bool) {
+	return targeting.Assign(c.id, endpointID, c.holdout, c.sizes)
+}
+
+// evaluate reports which treatment of the campaign the endpoint gets now,
+// or ok false when the campaign does not apply to it.
+func (c *entry) evaluate(s *targeting.Subject, tz string, counts map[string]inapp.CapCount) (treatment int, ok bool) {
+	if c.segment != nil && !c.segment.Match(s) || c.capped(counts) {
+		return 0, false
+	}
+	i, holdout := c.assign(s.Endpoint.ID)
+	if holdout || !c.treatments[i].schedule.Live(s.Now, tz) {
+		return 0, false
+	}
+	return i, true
+}
+
+// build compiles the app's campaigns and its test sends live at now into
+// a snapshot.
+func build(ctx context.Context, src Source, appID string, now time.Time) (*snapshot, error) {
 	settings, err := src.GetAppSettings(ctx, appID)
 	if err != nil {
 		return nil, err
@@ -108,17 +150,20 @@ func build(ctx context.Context, src Source, appID string) (*snapshot, error) {
 		templates[ref] = t
 		return t, nil
 	}
-	for _, camp := range camps {
-		e, err := compile(camp, settings, segments, template)
-		if err != nil {
-			// A campaign that cannot be delivered (its segment or template
-			// was deleted) is left out; the others still go out.
-			if inapp.ErrorCode(err) == inapp.ENOTFOUND || inapp.ErrorCode(err) == inapp.EINVALID {
-				continue
-			}
+	// Entries in two blocks rather than two objects per campaign: fewer
+	// objects for the garbage collector to mark on every cycle, for as
+	// long as the snapshot lives.
+	block := make([]entry, len(camps))
+	abouts := make([]about, len(camps))
+	for i, camp := range camps {
+		e := &block[i]
+		e.about = &abouts[i]
+		if err := compile(e, camp, settings, segments, template); err != nil {
 			return nil, err
 		}
-		if e == nil {
+		if !e.deliverable() {
+			// Kept for Explain and test sends; the others still go out.
+			snap.held = append(snap.held, e)
 			continue
 		}
 		snap.entries = append(snap.entries, e)
@@ -127,7 +172,54 @@ func build(ctx context.Context, src Source, appID string) (*snapshot, error) {
 		snap.usesMembership = snap.usesMembership || e.segment != nil && e.segment.UsesMembership()
 	}
 	sort.Slice(snap.entries, func(i, j int) bool { return before(snap.entries[i], snap.entries[j]) })
+	sort.Slice(snap.held, func(i, j int) bool { return before(snap.held[i], snap.held[j]) })
+	if err := buildTests(ctx, src, appID, now, camps, snap, template); err != nil {
+		return nil, err
+	}
 	return snap, nil
+}
+
+// buildTests adds the app's test sends live at now, when the source keeps
+// test sends.
+func buildTests(ctx context.Context, src Source, appID string, now time.Time, camps []*inapp.Campaign, snap *snapshot, template func(inapp.TemplateRef) (*inapp.Template, error)) error {
+	lister, ok := src.(TestSends)
+	if !ok {
+		return nil
+	}
+	sends, err := lister.ListTestSends(ctx, appID, "", now)
+	if err != nil || len(sends) == 0 {
+		return err
+	}
+	byID := make(map[string]*inapp.Campaign, len(camps))
+	for _, c := range camps {
+		byID[c.ID] = c
+	}
+	snap.tests = make(map[string][]*testSend)
+	for i := len(sends) - 1; i >= 0; i-- { // newest first
+		ts := sends[i]
+		camp := byID[ts.CampaignID]
+		expires, err := inapp.ParseTime(ts.ExpiresAt)
+		if camp == nil || err != nil {
+			continue // deleted since (its test sends go with it)
+		}
+		t := &testSend{campaignID: camp.ID, expires: expires}
+		if t.body, err = encodeTest(camp, expires, template); err != nil {
+			if !undeliverable(err) {
+				return err
+			}
+			t.broken = inapp.ErrorMessage(err)
+		}
+		snap.tests[ts.EndpointID] = append(snap.tests[ts.EndpointID], t)
+	}
+	return nil
+}
+
+// undeliverable reports whether a compile error is the campaign's own
+// (its segment or template is gone or unusable), which leaves it out,
+// rather than the database's, which fails the build.
+func undeliverable(err error) bool {
+	code := inapp.ErrorCode(err)
+	return code == inapp.ENOTFOUND || code == inapp.EINVALID
 }
 
 // before orders campaigns: lower priority number first (0 means "no
@@ -153,23 +245,32 @@ func before(a, b *entry) bool {
 	return a.id < b.id
 }
 
-// compile turns a campaign into an entry; nil when it cannot deliver
-// (paused, or it ended for good).
-func compile(camp *inapp.Campaign, settings *inapp.AppSettings, segments *targeting.Compiler, template func(inapp.TemplateRef) (*inapp.Template, error)) (*entry, error) {
-	if camp.IsPaused || camp.Schedule == nil {
-		return nil, nil
+// compile turns a campaign into e, whose about is set. A campaign that
+// cannot be delivered (no schedule, its segment or template is gone) is
+// marked broken, saying why; only the database's errors are returned.
+func compile(e *entry, camp *inapp.Campaign, settings *inapp.AppSettings, segments *targeting.Compiler, template func(inapp.TemplateRef) (*inapp.Template, error)) error {
+	e.id, e.holdout, e.priority, e.camp = camp.ID, camp.HoldoutPercent, camp.Priority, camp
+	if camp.Schedule == nil {
+		e.broken = "it has no schedule"
+		return nil
 	}
 	created, err := inapp.ParseTime(camp.CreationDate)
 	if err != nil {
-		return nil, fmt.Errorf("campaign %s: CreationDate: %w", camp.ID, err)
+		return fmt.Errorf("campaign %s: CreationDate: %w", camp.ID, err)
 	}
-	e := &entry{id: camp.ID, holdout: camp.HoldoutPercent, priority: camp.Priority}
 	if camp.SegmentID != "" {
 		// A campaign targets the segment version it names, or follows the
 		// latest one when it named none (SegmentVersion 0 is stored).
 		seg, err := segments.CompileRef(camp.SegmentID, camp.SegmentVersion)
-		if err != nil {
-			return nil, err
+		switch {
+		case inapp.ErrorCode(err) == inapp.ENOTFOUND:
+			e.broken, e.segmentGone = "its segment "+camp.SegmentID+" was deleted", true
+			return nil
+		case undeliverable(err):
+			e.broken = "its segment cannot be evaluated: " + inapp.ErrorMessage(err)
+			return nil
+		case err != nil:
+			return err
 		}
 		e.segment = seg
 	}
@@ -177,12 +278,12 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, segments *target
 		e.endTime, _ = inapp.ParseTime(camp.Schedule.EndTime)
 	}
 	caps := effectiveCaps(camp, settings)
-	e.daily, e.total = caps.daily, caps.total
+	e.daily, e.total, e.session = caps.daily, caps.total, caps.session
 
 	e.sizes = targeting.TreatmentSizes(camp)
 	main, err := encodeTreatment(camp, created, "0", camp.Schedule, camp.MessageConfiguration, camp.TemplateConfiguration, caps, template)
 	if err != nil {
-		return nil, err
+		return brokenMessage(e, err)
 	}
 	e.treatments = append(e.treatments, main)
 	for _, t := range camp.AdditionalTreatments {
@@ -195,11 +296,21 @@ func compile(camp *inapp.Campaign, settings *inapp.AppSettings, segments *target
 		}
 		enc, err := encodeTreatment(camp, created, t.ID, sched, mc, tc, caps, template)
 		if err != nil {
-			return nil, err
+			return brokenMessage(e, err)
 		}
 		e.treatments = append(e.treatments, enc)
 	}
-	return e, nil
+	return nil
+}
+
+// brokenMessage marks e broken because a treatment's message or schedule
+// could not be built (a template deleted, …).
+func brokenMessage(e *entry, err error) error {
+	if !undeliverable(err) {
+		return err
+	}
+	e.broken, e.segment, e.treatments = "its message cannot be built: "+inapp.ErrorMessage(err), nil, nil
+	return nil
 }
 
 type capSet struct{ daily, session, total int }
@@ -234,19 +345,61 @@ func encodeTreatment(camp *inapp.Campaign, created time.Time, id string, sched *
 	if err != nil {
 		return treatment{}, err
 	}
+	body, err := encodeMessage(message{
+		camp: camp, treatmentID: id, mc: mc, tc: tc, caps: caps, priority: camp.Priority,
+		filter: sched.EventFilter, endDate: sched.EndTime, quiet: sched.QuietTime,
+	}, template)
+	if err != nil {
+		return treatment{}, err
+	}
+	return treatment{schedule: compiled, body: body}, nil
+}
+
+// encodeTest encodes a test send of camp: its current main message, made
+// to come first on the device whatever its targeting. The device applies
+// priority, caps, end date and quiet time itself (Amplify keeps only the
+// best Priority, compares its own display counts with the caps, drops a
+// message past its EndDate), so the test message carries Priority 1, no
+// caps, the test send's expiry as EndDate and no quiet time. Its event
+// filter stays: the device shows it on the campaign's trigger event.
+func encodeTest(camp *inapp.Campaign, expires time.Time, template func(inapp.TemplateRef) (*inapp.Template, error)) ([]byte, error) {
+	var filter *inapp.CampaignEventFilter
+	if camp.Schedule != nil {
+		filter = camp.Schedule.EventFilter
+	}
+	return encodeMessage(message{
+		camp: camp, treatmentID: "0", mc: camp.MessageConfiguration, tc: camp.TemplateConfiguration,
+		priority: 1, filter: filter, endDate: inapp.FormatTime(expires),
+	}, template)
+}
+
+// message is what one InAppMessageCampaign of an answer says.
+type message struct {
+	camp        *inapp.Campaign
+	treatmentID string
+	mc          *inapp.MessageConfiguration
+	tc          *inapp.TemplateConfiguration
+	caps        capSet
+	priority    int
+	filter      *inapp.CampaignEventFilter
+	endDate     string
+	quiet       *inapp.QuietTime
+}
+
+func encodeMessage(m message, template func(inapp.TemplateRef) (*inapp.Template, error)) ([]byte, error) {
 	msg := &inapp.InAppMessage{}
 	switch {
-	case mc != nil && mc.InAppMessage != nil:
-		m := mc.InAppMessage
-		msg.Content, msg.CustomConfig, msg.Layout = m.Content, m.CustomConfig, m.Layout
-	case tc != nil && tc.InAppTemplate != nil:
-		t, err := template(*tc.InAppTemplate)
+	case m.mc != nil && m.mc.InAppMessage != nil:
+		im := m.mc.InAppMessage
+		msg.Content, msg.CustomConfig, msg.Layout = im.Content, im.CustomConfig, im.Layout
+	case m.tc != nil && m.tc.InAppTemplate != nil:
+		t, err := template(*m.tc.InAppTemplate)
 		if err != nil {
-			return treatment{}, err
+			return nil, err
 		}
 		msg.Content, msg.CustomConfig, msg.Layout = t.Content, t.CustomConfig, t.Layout
 	default:
-		return treatment{}, inapp.Errorf(inapp.EINVALID, "campaign %s has no in-app message", camp.ID)
+		return nil, inapp.Errorf(inapp.EINVALID, "campaign %s has no in-app message", m.camp.ID)
 	}
 	if msg.Content == nil {
 		msg.Content = []*inapp.InAppMessageContent{}
@@ -255,15 +408,11 @@ func encodeTreatment(camp *inapp.Campaign, created time.Time, id string, sched *
 		msg.Layout = "TOP_BANNER" // what Amplify assumes when it is missing
 	}
 	out := &inapp.InAppMessageCampaign{
-		CampaignID: camp.ID, DailyCap: caps.daily, SessionCap: caps.session, TotalCap: caps.total,
-		InAppMessage: msg, Priority: camp.Priority, TreatmentID: id,
-		Schedule: &inapp.InAppSchedule{EndDate: sched.EndTime, EventFilter: deviceFilter(sched.EventFilter), QuietTime: sched.QuietTime},
+		CampaignID: m.camp.ID, DailyCap: m.caps.daily, SessionCap: m.caps.session, TotalCap: m.caps.total,
+		InAppMessage: msg, Priority: m.priority, TreatmentID: m.treatmentID,
+		Schedule: &inapp.InAppSchedule{EndDate: m.endDate, EventFilter: deviceFilter(m.filter), QuietTime: m.quiet},
 	}
-	body, err := json.Marshal(out)
-	if err != nil {
-		return treatment{}, err
-	}
-	return treatment{schedule: compiled, body: body}, nil
+	return json.Marshal(out)
 }
 
 // deviceFilter returns the event filter as devices need it: Amplify reads

@@ -54,10 +54,20 @@ func (s *Server) routes(route func(pattern, op string, who access, h handlerFunc
 	route("DELETE /v1/apps/{application-id}/campaigns/{campaign-id}", "DeleteCampaign", rootOnly, s.deleteCampaign)
 	route("GET /v1/apps/{application-id}/campaigns/{campaign-id}/versions", "GetCampaignVersions", rootOnly, s.getCampaignVersions)
 	route("GET /v1/apps/{application-id}/campaigns/{campaign-id}/versions/{version}", "GetCampaignVersion", rootOnly, s.getCampaignVersion)
+	route("GET /v1/apps/{application-id}/campaigns/{campaign-id}/activities", "GetCampaignActivities", rootOnly, s.getCampaignActivities)
+
+	// Analytics (kpis.go)
+	route("GET /v1/apps/{application-id}/kpis/daterange/{kpi-name}", "GetApplicationDateRangeKpi", rootOnly, s.getApplicationKPI)
+	route("GET /v1/apps/{application-id}/campaigns/{campaign-id}/kpis/daterange/{kpi-name}", "GetCampaignDateRangeKpi", rootOnly, s.getCampaignKPI)
 
 	// Delivery and events
 	route("GET /v1/apps/{application-id}/endpoints/{endpoint-id}/inappmessages", "GetInAppMessages", device, s.getInAppMessages)
 	route("POST /v1/apps/{application-id}/events", "PutEvents", device, s.putEvents)
+
+	// Event streams
+	route("POST /v1/apps/{application-id}/eventstream", "PutEventStream", rootOnly, s.putEventStream)
+	route("GET /v1/apps/{application-id}/eventstream", "GetEventStream", rootOnly, s.getEventStream)
+	route("DELETE /v1/apps/{application-id}/eventstream", "DeleteEventStream", rootOnly, s.deleteEventStream)
 
 	// Tags
 	route("POST /v1/tags/{resource-arn}", "TagResource", rootOnly, s.tagResource)
@@ -69,5 +79,12 @@ func (s *Server) routes(route func(pattern, op string, who access, h handlerFunc
 	route("GET "+ExtensionPrefix+"/apps/{application-id}/keys", "ListClientKeys", rootOnly, s.listClientKeys)
 	route("DELETE "+ExtensionPrefix+"/keys/{key-id}", "DeleteClientKey", rootOnly, s.deleteClientKey)
 	route("POST "+ExtensionPrefix+"/apps/{application-id}/segments/estimate", "EstimateSegment", rootOnly, s.estimateSegment)
+	route("GET "+ExtensionPrefix+"/apps/{application-id}/analytics", "GetAnalytics", rootOnly, s.getAnalytics)
 	route("POST "+ExtensionPrefix+"/apps/{application-id}/imports", "UploadImportJob", uploadBody, s.uploadImportJob)
+	// The console's Endpoints page (console.go)
+	route("GET "+ExtensionPrefix+"/apps/{application-id}/endpoints/{endpoint-id}/explain", "ExplainEndpoint", rootOnly, s.explainEndpoint)
+	route("GET "+ExtensionPrefix+"/apps/{application-id}/endpoints/{endpoint-id}/events", "ListEndpointEvents", rootOnly, s.listEndpointEvents)
+	route("POST "+ExtensionPrefix+"/apps/{application-id}/campaigns/{campaign-id}/test-sends", "CreateTestSend", rootOnly, s.createTestSend)
+	route("GET "+ExtensionPrefix+"/apps/{application-id}/campaigns/{campaign-id}/test-sends", "ListTestSends", rootOnly, s.listTestSends)
+	route("DELETE "+ExtensionPrefix+"/apps/{application-id}/campaigns/{campaign-id}/test-sends/{endpoint-id}", "DeleteTestSend", rootOnly, s.deleteTestSend)
 }

@@ -51,6 +51,7 @@ type Server struct {
 	Delivery Deliverer
 	Events   EventSink
 	Imports  Importer // import jobs (package imports); nil: none
+	Streams  EventStreams
 	Clock    inapp.Clock
 	Logger   *slog.Logger
 	// CORSOrigins lists the browser origins allowed to call the API ("*"

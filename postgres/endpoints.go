@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/scan"
 )
 
 func errNoEndpoint(appID, id string) error {
@@ -26,7 +27,7 @@ func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoin
 	if err != nil {
 		return nil, wrapErr("get endpoint", err)
 	}
-	e, err := decode[inapp.Endpoint](doc)
+	e, err := inapp.DecodeEndpoint(doc)
 	return e, wrapErr("get endpoint", err)
 }
 
@@ -71,7 +72,7 @@ func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, f
 			// A fresh copy of what is stored (or of what an earlier
 			// occurrence of the same id wrote), as a re-read would give.
 			if doc := docs[id]; doc != placeholder {
-				if current, err = decode[inapp.Endpoint](doc); err != nil {
+				if current, err = inapp.DecodeEndpoint(doc); err != nil {
 					return err
 				}
 			}
@@ -177,7 +178,7 @@ func (db *DB) DeleteEndpoint(ctx context.Context, appID, id string) (*inapp.Endp
 	if err != nil {
 		return nil, wrapErr("delete endpoint", err)
 	}
-	e, err := decode[inapp.Endpoint](doc)
+	e, err := inapp.DecodeEndpoint(doc)
 	return e, wrapErr("delete endpoint", err)
 }
 
@@ -240,7 +241,7 @@ func (db *DB) DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]
 		deleted = make([]*inapp.Endpoint, len(locked))
 		for i, r := range locked {
 			ids[i] = r.id
-			if deleted[i], err = decode[inapp.Endpoint](r.doc); err != nil {
+			if deleted[i], err = inapp.DecodeEndpoint(r.doc); err != nil {
 				return err
 			}
 		}
@@ -268,9 +269,10 @@ func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind i
 			return err
 		}
 		var candidates []string
-		err := scanEndpoints(ctx, tx, appID, func(id string, e *inapp.Endpoint) bool {
+		// The scan reads with tx on its own goroutine; fn only collects.
+		err := scanEndpoints(ctx, tx, appID, func(e *inapp.Endpoint) bool {
 			if remove(e) {
-				candidates = append(candidates, id)
+				candidates = append(candidates, e.ID)
 			}
 			return true
 		})
@@ -285,7 +287,7 @@ func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind i
 		var ids, docs []string
 		var id, doc string
 		if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
-			e, err := decode[inapp.Endpoint](doc)
+			e, err := inapp.DecodeEndpoint(doc)
 			if err != nil {
 				return err
 			}
@@ -317,40 +319,29 @@ func (db *DB) ScanEndpoints(ctx context.Context, appID string, fn func(*inapp.En
 	if err := appExists(ctx, db.pool, appID); err != nil {
 		return wrapErr("scan endpoints", err)
 	}
-	err := scanEndpoints(ctx, db.pool, appID, func(_ string, e *inapp.Endpoint) bool { return fn(e) })
+	err := scanEndpoints(ctx, db.pool, appID, fn)
 	return wrapErr("scan endpoints", err)
 }
 
-// scanEndpoints walks an app's endpoints in ID order, a batch at a time,
-// giving fn each row's key with its document.
-func scanEndpoints(ctx context.Context, q querier, appID string, fn func(string, *inapp.Endpoint) bool) error {
-	type row struct {
-		id string
-		e  *inapp.Endpoint
-	}
+// scanEndpoints walks an app's endpoints a batch at a time, decoding on
+// every core (internal/scan) while the next batch is read.
+func scanEndpoints(ctx context.Context, q querier, appID string, fn func(*inapp.Endpoint) bool) error {
 	after := ""
-	for {
+	read := func(ctx context.Context) ([]string, bool, error) {
 		rows, err := q.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id > $2 ORDER BY id LIMIT $3`, appID, after, scanBatch)
 		if err != nil {
-			return err
+			return nil, false, err
 		}
-		var batch []row
+		docs := make([]string, 0, scanBatch)
 		var id, doc string
 		if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
-			e, err := decode[inapp.Endpoint](doc)
-			batch = append(batch, row{id, e})
-			return err
-		}); err != nil {
-			return err
-		}
-		for _, r := range batch {
-			if !fn(r.id, r.e) {
-				return nil
-			}
-		}
-		if len(batch) < scanBatch {
+			docs = append(docs, doc)
+			after = id
 			return nil
+		}); err != nil {
+			return nil, false, err
 		}
-		after = batch[len(batch)-1].id
+		return docs, len(docs) == scanBatch, nil
 	}
+	return scan.Decode(ctx, read, inapp.DecodeEndpoint, fn)
 }

@@ -29,7 +29,8 @@ type eventKey struct{ appID, endpointID, eventID string }
 
 // RecordEvents is the hot write path (PutEvents, in group-commit batches
 // from the ingest writer): one transaction, acknowledged only once
-// committed, of three statements however large the batch:
+// committed, of three statements however large the batch (five with
+// analytics, see 4):
 //
 //  1. one multi-row INSERT of every event (unnest of column arrays, sent
 //     in binary) with ON CONFLICT DO NOTHING, RETURNING the keys it
@@ -40,7 +41,10 @@ type eventKey struct{ appID, endpointID, eventID string }
 //     summed in memory first (INSERT … ON CONFLICT DO UPDATE SET
 //     n = n + EXCLUDED.n: an addition, so concurrent batches for the same
 //     endpoint and campaign, from any node, never lose a count);
-//  3. one upsert of the endpoints' latest activity (greatest wins).
+//  3. one upsert of the endpoints' latest activity (greatest wins);
+//  4. when the batch has events with a campaign_id, the analytics rollups
+//     (analytics.go): one insert of the day's unique pairs before 2, one
+//     statement of lifetime pairs and rollups sent with 2 and 3.
 //
 // Rows are written in key order (events, then counters, then activity, each
 // sorted), so two batches that touch the same keys take their locks in the
@@ -108,6 +112,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		}
 		counts := map[counterKey]int64{}
 		latest := map[endpointKey]int64{}
+		var rollups rollupBatch // analytics (analytics.go)
 		for _, i := range order {
 			r := events[i]
 			k := keys[i]
@@ -122,6 +127,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 			if seen, ok := latest[ek]; !ok || at > seen {
 				latest[ek] = at
 			}
+			rollups.add(k.appID, k.endpointID, r)
 			if campaign := keyText(displayedCampaign(r.Event)); campaign != "" {
 				counts[counterKey{k.appID, k.endpointID, totalDay, campaign}]++
 				if r.CapDay != "" && r.CapDay != totalDay {
@@ -129,7 +135,10 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 				}
 			}
 		}
-		return bumpCountersAndActivity(ctx, tx, counts, latest)
+		if err := rollups.insertDays(ctx, tx); err != nil {
+			return err
+		}
+		return bumpCountersAndActivity(ctx, tx, counts, latest, &rollups)
 	})
 	if err != nil {
 		return nil, err
@@ -137,8 +146,9 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 	return fresh, nil
 }
 
-// bumpCountersAndActivity sends both upserts in one round trip.
-func bumpCountersAndActivity(ctx context.Context, tx pgx.Tx, counts map[counterKey]int64, latest map[endpointKey]int64) error {
+// bumpCountersAndActivity sends both upserts, and the analytics rollups'
+// statement, in one round trip.
+func bumpCountersAndActivity(ctx context.Context, tx pgx.Tx, counts map[counterKey]int64, latest map[endpointKey]int64, rollups *rollupBatch) error {
 	batch := &pgx.Batch{}
 	if len(counts) > 0 {
 		keys := make([]counterKey, 0, len(counts))
@@ -182,6 +192,7 @@ func bumpCountersAndActivity(ctx context.Context, tx pgx.Tx, counts map[counterK
 			ON CONFLICT (app_id, endpoint_id) DO UPDATE SET time = EXCLUDED.time
 			WHERE endpoint_activity.time < EXCLUDED.time`, apps, endpoints, times)
 	}
+	rollups.queue(batch)
 	if batch.Len() == 0 {
 		return nil
 	}

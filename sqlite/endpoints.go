@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/scan"
 )
 
 func errNoEndpoint(appID, id string) error {
@@ -36,7 +37,7 @@ func scanEndpoint(row *sql.Row) (*inapp.Endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get endpoint: %w", err)
 	}
-	return decode[inapp.Endpoint](doc)
+	return inapp.DecodeEndpoint(doc)
 }
 
 // UpdateEndpoints runs the read-modify-write of every endpoint in one
@@ -117,7 +118,7 @@ func getEndpoints(ctx context.Context, q querier, appID string, ids []string) (m
 				rows.Close()
 				return nil, fmt.Errorf("sqlite: get endpoints: %w", err)
 			}
-			e, err := decode[inapp.Endpoint](doc)
+			e, err := inapp.DecodeEndpoint(doc)
 			if err != nil {
 				rows.Close()
 				return nil, err
@@ -176,7 +177,7 @@ func (db *DB) DeleteEndpoint(ctx context.Context, appID, id string) (*inapp.Endp
 		if err != nil {
 			return fmt.Errorf("sqlite: delete endpoint: %w", err)
 		}
-		e, err = decode[inapp.Endpoint](doc)
+		e, err = inapp.DecodeEndpoint(doc)
 		return err
 	})
 	return e, err
@@ -237,7 +238,7 @@ func readEndpoints(rows *sql.Rows) ([]*inapp.Endpoint, error) {
 		if err := rows.Scan(&doc); err != nil {
 			return nil, fmt.Errorf("sqlite: scan endpoint: %w", err)
 		}
-		e, err := decode[inapp.Endpoint](doc)
+		e, err := inapp.DecodeEndpoint(doc)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +276,7 @@ func (db *DB) RemoveEndpointAttributes(ctx context.Context, appID string, kind i
 				rows.Close()
 				return fmt.Errorf("sqlite: remove attributes: %w", err)
 			}
-			e, err := decode[inapp.Endpoint](doc)
+			e, err := inapp.DecodeEndpoint(doc)
 			if err != nil {
 				rows.Close()
 				return err
@@ -307,36 +308,24 @@ func (db *DB) ScanEndpoints(ctx context.Context, appID string, fn func(*inapp.En
 		return err
 	}
 	after := ""
-	for {
+	read := func(ctx context.Context) ([]string, bool, error) {
 		rows, err := db.read.QueryContext(ctx, `SELECT id, doc FROM endpoints WHERE app_id = ? AND id > ? ORDER BY id LIMIT ?`, appID, after, scanBatch)
 		if err != nil {
-			return fmt.Errorf("sqlite: scan endpoints: %w", err)
+			return nil, false, fmt.Errorf("sqlite: scan endpoints: %w", err)
 		}
-		var batch []*inapp.Endpoint
+		defer rows.Close()
+		docs := make([]string, 0, scanBatch)
 		for rows.Next() {
 			var doc string
 			if err := rows.Scan(&after, &doc); err != nil {
-				rows.Close()
-				return fmt.Errorf("sqlite: scan endpoints: %w", err)
+				return nil, false, fmt.Errorf("sqlite: scan endpoints: %w", err)
 			}
-			e, err := decode[inapp.Endpoint](doc)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			batch = append(batch, e)
+			docs = append(docs, doc)
 		}
-		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("sqlite: scan endpoints: %w", err)
+			return nil, false, fmt.Errorf("sqlite: scan endpoints: %w", err)
 		}
-		for _, e := range batch {
-			if !fn(e) {
-				return nil
-			}
-		}
-		if len(batch) < scanBatch {
-			return nil
-		}
+		return docs, len(docs) == scanBatch, nil
 	}
+	return scan.Decode(ctx, read, inapp.DecodeEndpoint, fn)
 }

@@ -50,6 +50,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		defer insert.Close()
 		counts := map[counterKey]int{}
 		latest := map[endpointKey]int64{}
+		var rollups rollupBatch // analytics (analytics.go)
 		for _, i := range keyOrder(events) {
 			r := events[i]
 			res, err := insert.ExecContext(ctx, r.AppID, r.EndpointID, r.EventID, r.Time.UnixNano(), r.CapDay, docs[i])
@@ -70,6 +71,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 			if seen, ok := latest[k]; !ok || at > seen {
 				latest[k] = at
 			}
+			rollups.add(r)
 			if campaign := displayedCampaign(r.Event); campaign != "" {
 				counts[counterKey{r.AppID, r.EndpointID, totalDay, campaign}]++
 				if r.CapDay != "" && r.CapDay != totalDay {
@@ -78,6 +80,9 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 			}
 		}
 		if err := bumpCounters(ctx, tx, counts); err != nil {
+			return err
+		}
+		if err := rollups.write(ctx, tx); err != nil {
 			return err
 		}
 		return moveActivity(ctx, tx, latest)

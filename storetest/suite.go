@@ -42,9 +42,12 @@ func RunSuite(t *testing.T, open func(t *testing.T) inapp.Store) {
 		{"Campaigns", versionedTests(campaignKind)},
 		{"Templates", templateTests},
 		{"Events", eventTests},
+		{"Analytics", analyticsTests},
 		{"Tags", tagTests},
 		{"Keys", keyTests},
 		{"Imports", importTests},
+		{"TestSends", testSendTests},
+		{"EventStreams", streamTests},
 	}
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {

@@ -49,6 +49,7 @@ type Segment struct {
 	dims     []cond // Dimensions: all must hold
 	groups   []group
 	include  setOp
+	name     string // for explanations, last: Match never reads it
 }
 
 // ID is the segment's ID ("" when compiled from a request).
@@ -438,6 +439,8 @@ func isASCII(s string) bool {
 type gpsPoint struct {
 	lat, lon, cosLat float64 // radians
 	maxHav           float64 // haversine of the largest central angle in range
+	// As given, for explanations.
+	latDeg, lonDeg, rangeKm float64
 }
 
 const earthRadiusKm = 6371.0088 // mean radius (IUGG)
@@ -446,7 +449,7 @@ const earthRadiusKm = 6371.0088 // mean radius (IUGG)
 const DefaultRangeKm = 100
 
 func newGPSPoint(lat, lon, rangeKm float64) *gpsPoint {
-	g := &gpsPoint{lat: lat * math.Pi / 180, lon: lon * math.Pi / 180}
+	g := &gpsPoint{lat: lat * math.Pi / 180, lon: lon * math.Pi / 180, latDeg: lat, lonDeg: lon, rangeKm: rangeKm}
 	g.cosLat = math.Cos(g.lat)
 	half := rangeKm / earthRadiusKm / 2
 	if half >= math.Pi/2 {
@@ -528,7 +531,7 @@ func (c *Compiler) Compile(seg *inapp.Segment) (*Segment, error) {
 	c.stack = append(c.stack, key)
 	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
 
-	s := &Segment{id: seg.ID, version: seg.Version}
+	s := &Segment{id: seg.ID, version: seg.Version, name: seg.Name}
 	switch seg.SegmentType {
 	case "", "DIMENSIONAL":
 	case "IMPORT":
@@ -916,6 +919,9 @@ func compileAttr(path string, a *inapp.AttributeDimension) (cond, error) {
 	if typ == "BETWEEN" && len(a.Values) != 2 {
 		return c, invalid(path+".Values", "BETWEEN takes exactly 2 values (from and to); %d given", len(a.Values))
 	}
+	// Date types compare instants (t0, t1, days); the values as given are
+	// kept for explanations only.
+	c.set = valueSet{vals: append([]string(nil), a.Values...)}
 	var lo, hi isoTime
 	for i, v := range a.Values {
 		p, ok := parseISO(v)

@@ -82,6 +82,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error (INAPPD_LOG_LEVEL)")
 	fs.StringVar(&m.Config.Postgres, "postgres", "", "PostgreSQL DSN (postgres://user:password@host:5432/db): keep all state there instead of the embedded SQLite in --data (INAPPD_POSTGRES)")
 	fs.StringVar(&m.Config.ImportDir, "import-dir", "", "directory import jobs may read file:// sources from (S3Url file:///dir/file.csv); file:// is refused when empty (INAPPD_IMPORT_DIR)")
+	fs.StringVar(&m.Config.StreamDir, "stream-dir", "", "directory event streams may write file:// destinations under (DestinationStreamArn file:///dir/events.jsonl); file:// is refused when empty (INAPPD_STREAM_DIR)")
 	fs.StringVar(&m.Config.PprofAddr, "pprof", "", "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INAPPD_PPROF)")
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "INAPPD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))

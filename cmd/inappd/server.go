@@ -15,13 +15,16 @@ import (
 	"time"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/console"
 	"github.com/inappd/inappd/delivery"
 	"github.com/inappd/inappd/imports"
 	"github.com/inappd/inappd/ingest"
+	"github.com/inappd/inappd/lease"
 	"github.com/inappd/inappd/pinpointapi"
 	"github.com/inappd/inappd/postgres"
 	"github.com/inappd/inappd/sigv4"
 	"github.com/inappd/inappd/sqlite"
+	"github.com/inappd/inappd/streams"
 )
 
 // Config is what an operator sets.
@@ -41,6 +44,9 @@ type Config struct {
 	// ImportDir is the directory import jobs may read file:// sources
 	// from; "" refuses file:// sources.
 	ImportDir string
+	// StreamDir is the directory event streams may write file://
+	// destinations under; "" refuses file:// destinations.
+	StreamDir string
 }
 
 // Main wires the parts together; tests start the same Main on port 0.
@@ -58,6 +64,7 @@ type Main struct {
 	pprof    *http.Server
 	events   *ingest.Writer
 	imports  *imports.Runner
+	streams  *streams.Manager
 	cluster  cluster // several nodes on one database (cluster.go)
 }
 
@@ -109,18 +116,22 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.startImports(ctx, m.Store, deliver, api); err != nil {
 		return err
 	}
+	if err := m.startStreams(ctx, m.Store, api); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	m.server = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// The web console (/console/) in front of the API; see package console.
+	m.server = &http.Server{Handler: console.Mount(api.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "error", err)
 		}
 	}()
-	m.Logger.Info("inappd serving", "url", m.URL(), "data", m.Config.DataDir, "version", inapp.Version)
+	m.Logger.Info("inappd serving", "url", m.URL(), "console", m.URL()+console.Prefix, "data", m.Config.DataDir, "version", inapp.Version)
 	if m.Config.PprofAddr != "" {
 		return m.servePprof()
 	}
@@ -174,6 +185,28 @@ func (m *Main) startImports(ctx context.Context, store inapp.Store, deliver *del
 	return nil
 }
 
+// startStreams starts delivering every app's event stream (package
+// streams). With several nodes, each stream is delivered by the node that
+// holds its lease.
+func (m *Main) startStreams(ctx context.Context, store inapp.Store, api *pinpointapi.Server) error {
+	m.streams = &streams.Manager{
+		Store:        store,
+		Destinations: &streams.Destinations{StreamDir: m.Config.StreamDir, Logger: m.Logger},
+		Logger:       m.Logger,
+	}
+	if ls, ok := store.(inapp.LeaseStore); ok {
+		if m.cluster.holder == "" {
+			m.cluster.holder = lease.Holder()
+		}
+		m.streams.Leases, m.streams.Holder, m.streams.LeaseTTL = ls, m.cluster.holder, m.cluster.leaseTTL
+	}
+	if err := m.streams.Start(ctx); err != nil {
+		return err
+	}
+	api.Streams = m.streams
+	return nil
+}
+
 // servePprof serves the runtime profiles on their own listener, so that
 // they are never reachable through the API address.
 func (m *Main) servePprof() error {
@@ -208,6 +241,10 @@ func (m *Main) Close() error {
 	if m.imports != nil {
 		// A running job stops between pieces and resumes at the next start.
 		errs = append(errs, m.imports.Close())
+	}
+	if m.streams != nil {
+		// Batches not yet acknowledged are sent after the next start.
+		errs = append(errs, m.streams.Close())
 	}
 	if m.events != nil {
 		errs = append(errs, m.events.Close(ctx))

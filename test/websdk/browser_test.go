@@ -3,13 +3,9 @@
 package websdk
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,18 +15,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint/types"
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/e2etest"
 	"github.com/inappd/inappd/sqlite"
 )
 
-const (
-	region = "us-east-1"
-	csp    = "script-src 'self'; style-src 'self'"
-)
+const csp = "script-src 'self'; style-src 'self'"
 
 // TestBrowser is the end-to-end suite: the SDK and the real Amplify client
 // in headless Chromium against a real inappd. See sdk/web/e2e/run.mjs for
@@ -38,17 +31,20 @@ const (
 // checks what landed on it.
 func TestBrowser(t *testing.T) {
 	requireNode(t)
-	requireChromium(t)
+	e2etest.RequireChromium(t)
 	buildSDK(t)
 
-	root := repo(t)
+	root := e2etest.RepoRoot(t)
 	gen := t.TempDir()
 	pages := httptest.NewServer(staticSite(root, gen))
 	defer pages.Close()
 	origin := pages.URL                                               // http://127.0.0.1:<port>
 	altOrigin := strings.Replace(origin, "127.0.0.1", "localhost", 1) // same files, an origin inappd does not allow
 
-	s := startInappd(t, origin)
+	s := e2etest.StartInappd(t, e2etest.Config{
+		RootID: "AKIAWEBSDKTESTROOT00", RootSecret: "websdk-test-root-secret-000000000000000000",
+		CORSOrigins: []string{origin},
+	})
 	pc := pinpointClient(s)
 	ctx := t.Context()
 
@@ -120,18 +116,13 @@ func TestBrowser(t *testing.T) {
 		add("demo", fmt.Sprintf("demo%d", i), string(c))
 	}
 
-	artifacts := os.Getenv("INAPPD_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = t.TempDir()
-	} else if !filepath.IsAbs(artifacts) {
-		artifacts = filepath.Join(root, artifacts)
-	}
+	artifacts := e2etest.ArtifactsDir(t)
 	conf, _ := json.Marshal(map[string]any{
-		"inappd": s.URL, "origin": origin, "altOrigin": altOrigin, "region": region,
-		"artifacts": artifacts, "genDir": gen, "chromium": chromiumPath,
+		"inappd": s.URL, "origin": origin, "altOrigin": altOrigin, "region": e2etest.Region,
+		"artifacts": artifacts, "genDir": gen, "chromium": e2etest.ChromiumPath,
 		"apps": apps, "campaigns": camps,
 	})
-	out := run(t, 4*time.Minute, sdkDir(t), []string{"E2E_CONFIG=" + string(conf)}, "node", "e2e/run.mjs")
+	out := e2etest.MustRun(t, 4*time.Minute, e2etest.SDKDir(t), []string{"E2E_CONFIG=" + string(conf)}, "node", "e2e/run.mjs")
 	var res struct {
 		Endpoints map[string]string `json:"endpoints"`
 	}
@@ -342,40 +333,30 @@ type app struct {
 	Secret string `json:"secret"`
 }
 
-func pinpointClient(s *server) *pinpoint.Client {
+func pinpointClient(s *e2etest.Server) *pinpoint.Client {
 	return pinpoint.New(pinpoint.Options{
-		Region:       region,
+		Region:       e2etest.Region,
 		BaseEndpoint: aws.String(s.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(s.RootID, s.Root, ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(s.RootID, s.RootSecret, ""),
 		Retryer:      aws.NopRetryer{},
 	})
 }
 
 // createApp creates an app and a client key for it
 // (POST /inappd/v1/apps/{id}/keys, signed with the root key).
-func createApp(t *testing.T, s *server, pc *pinpoint.Client, name string) app {
+func createApp(t *testing.T, s *e2etest.Server, pc *pinpoint.Client, name string) app {
 	t.Helper()
 	out, err := pc.CreateApp(t.Context(), &pinpoint.CreateAppInput{CreateApplicationRequest: &types.CreateApplicationRequest{Name: aws.String(name)}})
 	if err != nil {
 		t.Fatalf("CreateApp: %v", err)
 	}
 	id := aws.ToString(out.ApplicationResponse.Id)
-	body := []byte(`{"Description":"websdk e2e"}`)
-	req, _ := http.NewRequest("POST", s.URL+"/inappd/v1/apps/"+id+"/keys", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: s.RootID, SecretAccessKey: s.Root}
-	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), "mobiletargeting", region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
+	status, b, err := s.Call(t.Context(), "POST", "/inappd/v1/apps/"+id+"/keys", []byte(`{"Description":"websdk e2e"}`))
 	if err != nil {
 		t.Fatalf("create client key: %v", err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create client key: %d %s", resp.StatusCode, b)
+	if status != http.StatusCreated {
+		t.Fatalf("create client key: %d %s", status, b)
 	}
 	var k struct{ AccessKeyId, SecretAccessKey string }
 	if err := json.Unmarshal(b, &k); err != nil || k.AccessKeyId == "" || k.SecretAccessKey == "" {

@@ -2,6 +2,11 @@
 //   dist/inappd.mjs   ESM (import { init } from '@inappd/web')
 //   dist/inappd.js    script tag (window.inappd)
 //   dist/types/       declarations (tsc)
+//   ../../console/static/vendor/inappd.mjs
+//                     the ESM build again, committed: the web console
+//                     (served by inappd, no build step of its own) imports
+//                     its renderer and SigV4 signer from it. test/websdk
+//                     checks that the committed file matches a fresh build.
 // and prints the size budget check: min+gzip of the script build, which
 // holds everything (SDK and renderer), must be at most 12 KB.
 //
@@ -9,7 +14,7 @@
 //   node scripts/build.mjs --tests    bundle test/*.test.ts into .test-build/ (node --test runs them)
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -49,6 +54,11 @@ if (process.argv.includes('--tests')) {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await esbuild.build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(root, 'dist/inappd.mjs'), format: 'esm' });
+// INAPPD_CONSOLE_VENDOR puts the console's copy elsewhere: the test that
+// compares the committed copy with a fresh build must not overwrite it.
+const vendor = process.env.INAPPD_CONSOLE_VENDOR || join(root, '../../console/static/vendor/inappd.mjs');
+mkdirSync(dirname(vendor), { recursive: true });
+copyFileSync(join(root, 'dist/inappd.mjs'), vendor);
 await esbuild.build({
   ...common,
   entryPoints: [join(root, 'src/index.ts')],

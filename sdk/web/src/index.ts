@@ -13,6 +13,8 @@ import type { ButtonClick, Config, ConflictHandler, IdentifyUserInput, InAppEven
 export { InAppClient, VERSION } from './client';
 export type { InAppError, Interaction, Listener } from './client';
 export { defaultRenderer } from './render/index';
+// The SigV4 signer, for pages that call inappd's API themselves (the console).
+export { sign as signRequest } from './sigv4';
 export { matchesEvent, matchesAttribute, matchesMetric, isQuietTime, earliestEndDate, normalize } from './match';
 export type * from './types';
 

@@ -1,0 +1,108 @@
+// Package scan walks a store's documents with the decoding spread over the
+// machine's cores: a full scan (a segment size estimate over a million
+// endpoints) spends most of its time decoding JSON, which one goroutine
+// reading rows cannot keep up with.
+package scan
+
+import (
+	"context"
+	"runtime"
+	"sync"
+)
+
+// Read returns the next batch of documents and whether more may follow.
+type Read func(ctx context.Context) (docs []string, more bool, err error)
+
+// Decode calls read until it says no more, decodes every document on
+// GOMAXPROCS goroutines while the next batch is read, and hands each value
+// to fn on the caller's goroutine (batch order is not kept). It stops at
+// the first error or when fn returns false.
+func Decode[T any](parent context.Context, read Read, decode func(string) (T, error), fn func(T) bool) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	type result struct {
+		values []T
+		err    error
+	}
+	workers := runtime.GOMAXPROCS(0)
+	batches := make(chan []string, workers)
+	results := make(chan result, workers)
+	var readErr error
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		defer close(batches)
+		for {
+			docs, more, err := read(ctx)
+			if err != nil {
+				readErr = err
+				return
+			}
+			if len(docs) > 0 {
+				select {
+				case batches <- docs:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if !more {
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for docs := range batches {
+				r := result{values: make([]T, 0, len(docs))}
+				for _, doc := range docs {
+					v, err := decode(doc)
+					if err != nil {
+						r.err = err
+						break
+					}
+					r.values = append(r.values, v)
+				}
+				select {
+				case results <- r:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		<-readerDone
+		close(results)
+	}()
+	for r := range results {
+		if r.err != nil {
+			cancel()
+			drain(results)
+			return r.err
+		}
+		for _, v := range r.values {
+			if !fn(v) {
+				cancel()
+				drain(results)
+				return nil
+			}
+		}
+	}
+	// results is closed only after the reader stopped, so readErr is
+	// settled here.
+	if readErr != nil {
+		return readErr
+	}
+	return parent.Err() // a scan cut short by the caller is not a full one
+
+}
+
+// drain waits for the workers to notice the cancellation and stop.
+func drain[T any](c <-chan T) {
+	for range c {
+	}
+}
