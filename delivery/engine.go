@@ -232,8 +232,8 @@ func (r *request) pick(out []pick) []pick {
 		}
 	}
 	picked := len(out) // test sends
-	// Locals: the loop writes out, which the compiler cannot tell apart
-	// from r's fields.
+	// Locals, kept in registers: the loop's writes to out could alias r's
+	// fields as far as the compiler knows.
 	sub, tz, counts := &r.subject, r.tz, r.counts
 	for n, c := range r.snap.entries {
 		if len(out) == cap(out) {

@@ -32,8 +32,8 @@ type snapshot struct {
 
 // entry is one campaign, ready to evaluate. GetInAppMessages reads the
 // first fields of every entry it evaluates; what only sorting and Explain
-// read is behind one pointer, so that an entry stays within two cache
-// lines.
+// read is behind one pointer, which keeps entries small (112 bytes) for
+// the hot loop.
 type entry struct {
 	id       string
 	segment  *targeting.Segment // nil: every endpoint of the app

@@ -31,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint/types"
+	inapp "github.com/inappd/inappd"
 )
 
 // startImportServer is startServer with an import directory (returned).
@@ -546,5 +547,27 @@ func TestImportMillionSubprocess(t *testing.T) {
 		n, float64(info.Size())/1e6, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), i32(done.TotalPieces), hwm)
 	if out := os.Getenv("INAPPD_IMPORT_REPORT"); out != "" {
 		os.WriteFile(out, fmt.Appendf(nil, "rows=%d seconds=%.1f vmhwm=%q\n", n, elapsed.Seconds(), hwm), 0o644)
+	}
+
+	// The console's segment size estimate over everything just imported.
+	rootKey := &inapp.AccessKey{ID: "AKIATESTROOT00000000", Secret: "test-root-secret-0000000000000000000000"}
+	for _, e := range []struct{ what, criteria string }{
+		{"1 dimension (plan = pro)", `{"Dimensions":{"UserAttributes":{"plan":{"AttributeType":"INCLUSIVE","Values":["pro"]}}}}`},
+		{"4 dimensions (plan, platform, country, metric)", `{"Dimensions":{"UserAttributes":{"plan":{"AttributeType":"INCLUSIVE","Values":["free","team"]}},` +
+			`"Demographic":{"Platform":{"DimensionType":"INCLUSIVE","Values":["ios"]}},"Location":{"Country":{"DimensionType":"INCLUSIVE","Values":["FR"]}},` +
+			`"Metrics":{"sessions":{"ComparisonOperator":"GREATER_THAN","Value":10}}}}`},
+	} {
+		body := []byte(e.criteria)
+		req, err := http.NewRequest("POST", "http://"+addr+"/inappd/v1/apps/"+app+"/segments/estimate", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		signAt(t, req, rootKey, body, time.Now())
+		start := time.Now()
+		resp := doRaw(t, req)
+		took := time.Since(start)
+		wantRawStatus(t, resp, http.StatusOK)
+		got := resp.object(t)
+		t.Logf("segment size estimate, %s: %v of %v endpoints in %v", e.what, got["Estimate"], got["EndpointsScanned"], took.Round(time.Millisecond))
 	}
 }
