@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	inapp "github.com/inappd/inappd"
 )
@@ -274,9 +275,9 @@ func compareTreatments(ts []*analyticsTreatment) []*analyticsComparison {
 
 func compareCTR(t, base *analyticsTreatment) *analyticsComparison {
 	c := &analyticsComparison{TreatmentID: t.TreatmentID, BaselineTreatmentID: base.TreatmentID, PValue: 1}
-	name := "Treatment " + t.TreatmentID
+	name, baseName := treatmentLabel(t), treatmentLabel(base)
 	if t.UniqueEndpoints == 0 || base.UniqueEndpoints == 0 {
-		c.Explanation = fmt.Sprintf("%s or the main treatment was not displayed in this range: there is nothing to compare yet.", name)
+		c.Explanation = fmt.Sprintf("%s or %s was not displayed in this range: there is nothing to compare yet.", upperFirst(name), baseName)
 		return c
 	}
 	c.Difference = t.ClickThroughRate - base.ClickThroughRate
@@ -296,9 +297,29 @@ func compareCTR(t, base *analyticsTreatment) *analyticsComparison {
 	if !c.Significant {
 		verdict = "not significant"
 	}
-	c.Explanation = fmt.Sprintf("%s's click-through rate is %s the main treatment's; with %s and %s endpoints that is %s (%s).",
-		name, how, thousands(n1), thousands(n2), verdict, formatP(c.PValue))
+	c.Explanation = fmt.Sprintf("The click-through rate of %s is %s that of %s; with %s and %s endpoints that is %s (%s).",
+		name, how, baseName, thousands(n1), thousands(n2), verdict, formatP(c.PValue))
 	return c
+}
+
+// treatmentLabel names a treatment the way the marketer named it, with
+// which one it is (names are optional and need not differ).
+func treatmentLabel(t *analyticsTreatment) string {
+	which := "treatment " + t.TreatmentID
+	if t.TreatmentID == inapp.MainTreatment {
+		which = "the main treatment"
+	}
+	if t.TreatmentName == "" {
+		return which
+	}
+	return fmt.Sprintf("%s (%s)", t.TreatmentName, which)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // twoProportionZTest compares the proportions x1/n1 and x2/n2 with the

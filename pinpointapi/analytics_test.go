@@ -42,6 +42,7 @@ func TestCompareCTR(t *testing.T) {
 		a.setUniques(endpoints, clickers)
 		return a
 	}
+	named := func(a *analyticsTreatment, name string) *analyticsTreatment { a.TreatmentName = name; return a }
 	for _, c := range []struct {
 		name        string
 		t, base     *analyticsTreatment
@@ -49,15 +50,17 @@ func TestCompareCTR(t *testing.T) {
 		explanation string
 	}{
 		{"higher and significant", treatment("1", 1203, 266), treatment("0", 1187, 214), true,
-			"Treatment 1's click-through rate is 4.1 points higher than the main treatment's; with 1,203 and 1,187 endpoints that is significant (p = 0.013)."},
+			"The click-through rate of treatment 1 is 4.1 points higher than that of the main treatment; with 1,203 and 1,187 endpoints that is significant (p = 0.013)."},
 		{"lower, not significant", treatment("2", 38, 4), treatment("0", 40, 5), false,
-			"Treatment 2's click-through rate is 2.0 points lower than the main treatment's; with 38 and 40 endpoints that is not significant (p = 0.785)."},
+			"The click-through rate of treatment 2 is 2.0 points lower than that of the main treatment; with 38 and 40 endpoints that is not significant (p = 0.785)."},
 		{"the same", treatment("1", 200, 60), treatment("0", 100, 30), false,
-			"Treatment 1's click-through rate is the same as the main treatment's; with 200 and 100 endpoints that is not significant (p = 1)."},
+			"The click-through rate of treatment 1 is the same as that of the main treatment; with 200 and 100 endpoints that is not significant (p = 1)."},
 		{"very significant", treatment("1", 10000, 3000), treatment("0", 10000, 2000), true,
-			"Treatment 1's click-through rate is 10.0 points higher than the main treatment's; with 10,000 and 10,000 endpoints that is significant (p < 0.001)."},
+			"The click-through rate of treatment 1 is 10.0 points higher than that of the main treatment; with 10,000 and 10,000 endpoints that is significant (p < 0.001)."},
 		{"no data", treatment("1", 0, 0), treatment("0", 10, 1), false,
 			"Treatment 1 or the main treatment was not displayed in this range: there is nothing to compare yet."},
+		{"named treatments", named(treatment("1", 1203, 266), "Coupon 15%"), named(treatment("0", 1187, 214), "Free shipping"), true,
+			"The click-through rate of Coupon 15% (treatment 1) is 4.1 points higher than that of Free shipping (the main treatment); with 1,203 and 1,187 endpoints that is significant (p = 0.013)."},
 	} {
 		got := compareCTR(c.t, c.base)
 		if got.Significant != c.significant || got.Explanation != c.explanation {

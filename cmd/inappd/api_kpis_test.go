@@ -592,7 +592,7 @@ func TestAnalyticsExtension(t *testing.T) {
 	if math.Abs(cmp.PValue-0.659243) > 1e-6 {
 		t.Errorf("PValue %f, want 0.659243", cmp.PValue)
 	}
-	if want := "Treatment 1's click-through rate is 16.7 points lower than the main treatment's; with 3 and 4 endpoints that is not significant (p = 0.659)."; cmp.Explanation != want {
+	if want := "The click-through rate of Bold (treatment 1) is 16.7 points lower than that of Plain (the main treatment); with 3 and 4 endpoints that is not significant (p = 0.659)."; cmp.Explanation != want {
 		t.Errorf("Explanation %q\n want %q", cmp.Explanation, want)
 	}
 
