@@ -153,12 +153,12 @@ func parseKPIName(name string, campaign bool) (kpiQuery, error) {
 	if m, ok := inAppMetrics[stem]; ok {
 		return kpiQuery{metric: &m, grouping: grouping}, nil
 	}
-	level, groups := "application", "-grouped-by-date or -grouped-by-campaign"
+	level, groups := "an application", "-grouped-by-date or -grouped-by-campaign"
 	if campaign {
-		level, groups = "campaign", "-grouped-by-date or -grouped-by-campaign-activity"
+		level, groups = "a campaign", "-grouped-by-date or -grouped-by-campaign-activity"
 	}
 	return kpiQuery{}, inapp.Errorf(inapp.EINVALID,
-		"%q is not a %s metric. In-app metrics: successful-deliveries, attempted-deliveries, unique-deliveries, successful-delivery-rate and clicks, each alone or with %s; see the standard metrics in the Amazon Pinpoint Developer Guide.",
+		"%q is not %s metric. In-app metrics: successful-deliveries, attempted-deliveries, unique-deliveries, successful-delivery-rate and clicks, each alone or with %s; see the standard metrics in the Amazon Pinpoint Developer Guide.",
 		name, level, groups)
 }
 

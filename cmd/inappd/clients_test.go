@@ -17,13 +17,15 @@ import (
 // The real AWS clients, as Debian packages them, against the real server:
 // test/awscli/walkthrough.sh types the seed walk-through into the AWS CLI,
 // test/boto3/walkthrough.py runs it and the in-app semantics through boto3.
+// Both read the KPIs of the events they sent and put a file:// event
+// stream under the server's --stream-dir.
 // `aws` and `python3` on PATH may be pyenv shims, so the Debian binaries
 // are named by absolute path.
 const (
 	debianAWS     = "/usr/bin/aws"
 	debianPython3 = "/usr/bin/python3"
 	// Each script gets clientTimeout, so that a hung client cannot hang
-	// the suite. The CLI script makes about 90 AWS CLI calls at ~0.4 s of
+	// the suite. The CLI script makes about 105 AWS CLI calls at ~0.4 s of
 	// CPU each: a busy machine may set INAPPD_CLIENT_TEST_TIMEOUT (a Go
 	// duration) to give it longer.
 	clientTimeout = 6 * time.Minute
@@ -72,11 +74,14 @@ func scriptPath(t *testing.T, rel string) string {
 
 // runClientScript starts a server and runs the script against it with the
 // root key, in a clean environment (no inherited AWS_* settings or
-// profiles: a temporary HOME). It fails with the script's whole output when
-// the script exits non-zero or outlives clientTimeout.
+// profiles: a temporary HOME). The server has a --stream-dir of its own,
+// which the script gets as INAPPD_STREAM_DIR to put file:// event streams
+// under. It fails with the script's whole output when the script exits
+// non-zero or outlives clientTimeout.
 func runClientScript(t *testing.T, interpreter, script string) {
 	t.Helper()
-	m := startServer(t)
+	streamDir := t.TempDir()
+	m, _ := streamNode(t, t.TempDir(), testDSN(t), streamDir)
 	home := t.TempDir()
 	timeout := clientScriptTimeout(t)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -92,6 +97,7 @@ func runClientScript(t *testing.T, interpreter, script string) {
 		// server reads as UTC: keep the clients' local time UTC too.
 		"TZ=UTC",
 		"INAPPD_URL=" + m.URL(),
+		"INAPPD_STREAM_DIR=" + streamDir,
 		"AWS_ACCESS_KEY_ID=" + m.RootKey.ID,
 		"AWS_SECRET_ACCESS_KEY=" + m.RootKey.Secret,
 		"AWS_DEFAULT_REGION=us-east-1",

@@ -3,7 +3,10 @@
 # into the real AWS CLI, pointed at inappd with --endpoint-url.
 #
 #   INAPPD_URL=http://127.0.0.1:8080 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \
-#     test/awscli/walkthrough.sh
+#     [INAPPD_STREAM_DIR=/the/server/--stream-dir] test/awscli/walkthrough.sh
+#
+# With INAPPD_STREAM_DIR (the server's --stream-dir) it also puts a file://
+# event stream there and reads the records back.
 #
 # It needs only bash, GNU date, the Debian AWS CLI (/usr/bin/aws) and
 # /usr/bin/python3 (for reading JSON; no jq). Every check prints "ok: ...";
@@ -103,7 +106,7 @@ expect_json() {
 
 # expect_error WHAT CODE OPERATION ARGS...: `aws pinpoint ARGS...` must exit
 # non-zero and print "An error occurred (CODE) when calling the OPERATION
-# operation: <a message>".
+# operation: <a message>". That line stays in ERR (for expect_said).
 expect_error() {
 	local what=$1 code=$2 op=$3 rc=0 out line
 	shift 3
@@ -117,8 +120,38 @@ expect_error() {
 	*) fail "$what" "a non-zero exit and: $want<message>" "exit status $rc: $out" ;;
 	esac
 	line=$(grep -F "An error occurred" <<<"$out" | head -n 1)
+	ERR=$line
 	ok "$what (exit $rc: $line)"
 }
+
+# expect_said WHAT TEXT: the last expect_error's message contains TEXT.
+expect_said() {
+	case "$ERR" in
+	*"$2"*) ok "$1" ;;
+	*) fail "$1" "a message containing: $2" "$ERR" ;;
+	esac
+}
+
+# KPI_ROWS: a jv expression for the KpiResult rows of either KPI answer, one
+# string per row: "GroupKey:Type=Value ValueKey:Type=Value".
+KPI_ROWS='[" ".join("%s:%s=%s" % (x["Key"], x["Type"], x["Value"]) for x in r.get("GroupedBys", []) + r["Values"]) for r in (d.get("CampaignDateRangeKpiResponse") or d["ApplicationDateRangeKpiResponse"])["KpiResult"]["Rows"]]'
+
+# expect_dated WHAT KEY VALUE: OUT is a KPI grouped by date: one row, KEY =
+# VALUE, on the UTC day of the walk-through's events (FIRST_DAY); if the
+# walk-through crossed midnight (LAST_DAY differs), rows on those two days
+# adding up to VALUE or more (unique endpoints count once a day).
+expect_dated() {
+	if [ "$FIRST_DAY" = "$LAST_DAY" ]; then
+		expect "$1" "$(jlist "Date:Date=$FIRST_DAY $2:Double=$3")" "$KPI_ROWS"
+	else
+		expect "$1 (events on $FIRST_DAY and $LAST_DAY)" true \
+			"(lambda rows: {x.split()[0] for x in rows} <= {'Date:Date=$FIRST_DAY', 'Date:Date=$LAST_DAY'} and all(' $2:Double=' in x for x in rows) and sum(float(x.split('=')[-1]) for x in rows) >= $3)($KPI_ROWS)"
+	fi
+}
+
+# activity_id CAMPAIGN TREATMENT: README, "Analytics": the first 32 hex
+# digits of SHA-256("{campaign-id}/{treatment-id}").
+activity_id() { "$PY" -c 'import hashlib, sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest()[:32])' "$1/$2"; }
 
 # messages ENDPOINT: the CampaignIds GetInAppMessages returns, in order; the
 # whole answer stays in MESSAGES (for in_app_message).
@@ -462,6 +495,7 @@ expect_messages "get-in-app-messages 222 (not a new user, android): only A (no s
 
 # ------------------------------------------------------------ PutEvents (seed 002's in-app events)
 
+FIRST_DAY=$(date -u +%F)
 cat >"$WORK/events-1.json" <<EOF
 {"BatchItem": {"111": {"Endpoint": {}, "Events": {
   $(event "$RUN-1" _inapp.message_displayed "$A"),
@@ -482,6 +516,96 @@ cat >"$WORK/events-2.json" <<EOF
 EOF
 put_events "$WORK/events-2.json"
 expect_messages "after B's second display today (Daily 2): only C for 111" 111 "$C"
+LAST_DAY=$(date -u +%F)
+
+# ------------------------------------------------------------ analytics of those events
+
+# On 111: A displayed and dismissed; B displayed twice and clicked once.
+START=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+pp get-campaign-date-range-kpi --application-id "$APP" --campaign-id "$B" --kpi-name unique-deliveries-grouped-by-date \
+	--start-time "$START" --end-time "$NOW"
+expect "get-campaign-date-range-kpi B: ApplicationId, CampaignId, KpiName" "$APP $B unique-deliveries-grouped-by-date" \
+	'" ".join(d["CampaignDateRangeKpiResponse"][k] for k in ("ApplicationId", "CampaignId", "KpiName"))'
+expect "... StartTime and EndTime: the range asked for (timestamps, as the CLI prints them)" "${START%Z}+00:00 ${NOW%Z}+00:00" \
+	'd["CampaignDateRangeKpiResponse"]["StartTime"] + " " + d["CampaignDateRangeKpiResponse"]["EndTime"]'
+expect_dated "... unique-deliveries-grouped-by-date: 1 endpoint (111) on the day of the events" UniqueDeliveries 1.0
+pp get-campaign-date-range-kpi --application-id "$APP" --campaign-id "$B" --kpi-name successful-deliveries-grouped-by-date \
+	--start-time "$START" --end-time "$NOW"
+expect_dated "get-campaign-date-range-kpi B successful-deliveries-grouped-by-date: 2 displays" SuccessfulDeliveries 2.0
+pp get-campaign-date-range-kpi --application-id "$APP" --campaign-id "$B" --kpi-name clicks
+expect "get-campaign-date-range-kpi B clicks (the default range): one row, Clicks 1.0" '["Clicks:Double=1.0"]' "$KPI_ROWS"
+expect "... a single value's row has no GroupedBys" false '"GroupedBys" in d["CampaignDateRangeKpiResponse"]["KpiResult"]["Rows"][0]'
+ACT_B=$(activity_id "$B" 0)
+pp get-campaign-date-range-kpi --application-id "$APP" --campaign-id "$B" --kpi-name successful-deliveries-grouped-by-campaign-activity
+expect "get-campaign-date-range-kpi B successful-deliveries-grouped-by-campaign-activity: the main treatment's activity" \
+	"$(jlist "CampaignActivityId:String=$ACT_B SuccessfulDeliveries:Double=2.0")" "$KPI_ROWS"
+pp get-application-date-range-kpi --application-id "$APP" --kpi-name successful-deliveries-grouped-by-campaign \
+	--start-time "$START" --end-time "$NOW"
+expect "get-application-date-range-kpi successful-deliveries-grouped-by-campaign: A 1.0, B 2.0, by campaign ID" \
+	"$(jv 'sorted(d)' "$(jlist "CampaignId:String=$A SuccessfulDeliveries:Double=1.0" "CampaignId:String=$B SuccessfulDeliveries:Double=2.0")")" "$KPI_ROWS"
+pp get-application-date-range-kpi --application-id "$APP" --kpi-name clicks-grouped-by-campaign
+expect "get-application-date-range-kpi clicks-grouped-by-campaign: B 1.0" "$(jlist "CampaignId:String=$B Clicks:Double=1.0")" "$KPI_ROWS"
+pp get-campaign-activities --application-id "$APP" --campaign-id "$B"
+expect_json "get-campaign-activities B: the main treatment's activity, RUNNING, shown to 1 endpoint" \
+	"$(jj 'd' "[\"$ACT_B\", \"$B\", \"0\", \"RUNNING\", 1, 1]")" \
+	'[[a["Id"], a["CampaignId"], a["TreatmentId"], a["State"], a["TotalEndpointCount"], a["SuccessfulEndpointCount"]] for a in d["ActivitiesResponse"]["Item"]][0]'
+expect "... and only that one" 1 'len(d["ActivitiesResponse"]["Item"])'
+expect_error "get-application-date-range-kpi with an unknown kpi name" BadRequestException GetApplicationDateRangeKpi \
+	get-application-date-range-kpi --application-id "$APP" --kpi-name successful-deliverys
+expect_said "... the message names it and the in-app metrics" '"successful-deliverys" is not a'
+expect_error "get-campaign-date-range-kpi with --start-time after --end-time" BadRequestException GetCampaignDateRangeKpi \
+	get-campaign-date-range-kpi --application-id "$APP" --campaign-id "$B" --kpi-name clicks --start-time "$NOW" --end-time "$START"
+expect_said "... the message says so" "is after end-time"
+
+# ------------------------------------------------------------ event stream
+
+expect_error "get-event-stream before put-event-stream" NotFoundException GetEventStream get-event-stream --application-id "$APP"
+expect_error "put-event-stream to a Kinesis stream ARN" BadRequestException PutEventStream \
+	put-event-stream --application-id "$APP" --write-event-stream \
+	DestinationStreamArn=arn:aws:kinesis:us-east-1:123456789012:stream/pinpoint-events,RoleArn=arn:aws:iam::123456789012:role/pinpoint-events
+expect_said "... the message says what to give instead" "does not publish to Amazon Kinesis"
+if [ -n "${INAPPD_STREAM_DIR:-}" ]; then
+	EVENTS_FILE=$INAPPD_STREAM_DIR/awscli-$RUN.jsonl
+	pp put-event-stream --application-id "$APP" --write-event-stream \
+		"DestinationStreamArn=file://$EVENTS_FILE,RoleArn=arn:aws:iam::123456789012:role/pinpoint-events"
+	expect "put-event-stream file://<stream dir>/awscli-$RUN.jsonl: the stream, put by this key" \
+		"$APP file://$EVENTS_FILE arn:aws:iam::123456789012:role/pinpoint-events $AWS_ACCESS_KEY_ID" \
+		'" ".join(d["EventStream"][k] for k in ("ApplicationId", "DestinationStreamArn", "RoleArn", "LastUpdatedBy"))'
+	STREAM=$(jv 'd["EventStream"]')
+	pp get-event-stream --application-id "$APP"
+	expect "get-event-stream: the same stream" "$STREAM" 'd["EventStream"]'
+
+	# Events that change no later answer: clicks and dismissals count
+	# towards no cap, and C has none.
+	cat >"$WORK/events-3.json" <<EOF
+{"BatchItem": {"111": {"Endpoint": {}, "Events": {
+  $(event "$RUN-s1" _inapp.message_displayed "$C"),
+  $(event "$RUN-s2" _inapp.message_clicked "$B"),
+  $(event "$RUN-s3" _inapp.message_dismissed "$B")
+}}}}
+EOF
+	put_events "$WORK/events-3.json"
+	ok "put-events 111 with the stream in place: displayed C, clicked and dismissed B"
+	for _ in $(seq 50); do
+		[ -s "$EVENTS_FILE" ] && [ "$(wc -l <"$EVENTS_FILE")" -ge 3 ] && break
+		sleep 0.2
+	done
+	[ -s "$EVENTS_FILE" ] || fail "within 10 s the stream file $EVENTS_FILE has records" "3 JSON lines" "no file, or an empty one"
+	RECORDS=$("$PY" -c 'import json, sys; print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' "$EVENTS_FILE" 2>&1) ||
+		fail "every line of $EVENTS_FILE is a JSON record" "JSON lines" "$RECORDS: $(cat "$EVENTS_FILE")"
+	want=$(jv '[" ".join([k, e["EventType"], str(int(__import__("datetime").datetime.fromisoformat(e["Timestamp"].replace("Z", "+00:00")).timestamp() * 1000)), "'"$APP"'", "111", e["Attributes"]["campaign_id"], e["Attributes"]["treatment_id"], "ios"]) for k, e in sorted(d["BatchItem"]["111"]["Events"].items())]' "$(cat "$WORK/events-3.json")")
+	OUT=$RECORDS
+	expect "within 10 s the file holds the 3 records in Pinpoint's format (event_id event_type event_timestamp application.app_id client.client_id attributes.campaign_id attributes.treatment_id device.platform.name)" \
+		"$want" '[" ".join([r["event_id"], r["event_type"], str(r["event_timestamp"]), r["application"]["app_id"], r["client"]["client_id"], r["attributes"]["campaign_id"], r["attributes"]["treatment_id"], r["device"]["platform"]["name"]]) for r in sorted(d, key=lambda r: r["event_id"])]'
+	expect "... event_version 3.1, awsAccountId 000000000000" '[["3.1", "000000000000"]]' 'sorted({(r["event_version"], r["awsAccountId"]) for r in d})'
+
+	pp delete-event-stream --application-id "$APP"
+	expect "delete-event-stream: returns the deleted stream" "$STREAM" 'd["EventStream"]'
+	expect_error "get-event-stream after delete-event-stream" NotFoundException GetEventStream get-event-stream --application-id "$APP"
+else
+	echo "note: INAPPD_STREAM_DIR is not set: no file:// event stream to read back"
+fi
 
 # ------------------------------------------------------------ pause / resume
 

@@ -5,17 +5,22 @@ semantics, driven through the real boto3 (Debian python3-boto3).
     INAPPD_URL=http://127.0.0.1:8080 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
         /usr/bin/python3 test/boto3/walkthrough.py [SECTION ...]
 
-AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY must be an inappd root key. Every
-check prints "ok: ..."; the first failure prints what was expected and what
-came back, and the script exits 1. SECTION names (walkthrough, caps,
-priority, treatments, schedule, targeting, client_key, bad_input) run a
-subset. cmd/inappd/clients_test.go runs it against a fresh server.
+AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY must be an inappd root key.
+INAPPD_STREAM_DIR is the server's --stream-dir: the event_streams section
+puts a file:// stream under it and reads the records back (without it,
+that section checks only what needs no file). Every check prints
+"ok: ..."; the first failure in a section prints what was expected and
+what came back, and the script exits 1. SECTION names (walkthrough, caps,
+priority, treatments, schedule, targeting, segment_versions, client_key,
+bad_input, wire, event_streams) run a subset. cmd/inappd/clients_test.go
+runs it against a fresh server.
 """
 
 import atexit
 import collections
 import copy
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -41,6 +46,8 @@ URL = os.environ["INAPPD_URL"].rstrip("/")
 REGION = "us-east-1"
 ROOT_KEY = os.environ["AWS_ACCESS_KEY_ID"]
 ROOT_SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+# The server's --stream-dir, where file:// event streams may write.
+STREAM_DIR = os.environ.get("INAPPD_STREAM_DIR", "")
 # Template names belong to the account: a suffix lets the script run twice
 # against one server.
 RUN = uuid.uuid4().hex[:8]
@@ -165,6 +172,24 @@ def seed_timestamp():
 
 
 DAY = datetime.timedelta(days=1)
+
+
+def utc_day():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+
+
+def activity_id(campaign_id, treatment_id="0"):
+    # README, "Analytics": the first 32 hex digits of SHA-256("{campaign-id}/{treatment-id}").
+    return hashlib.sha256(("%s/%s" % (campaign_id, treatment_id)).encode()).hexdigest()[:32]
+
+
+def kpi_row(key, value, group_key=None, group_type="String", group=None):
+    """A KpiResult row as the wire has it: Values are strings, a Double
+    written as Java writes one ("2.0"); a single value has no GroupedBys."""
+    row = {"Values": [{"Key": key, "Type": "Double", "Value": value}]}
+    if group_key:
+        row["GroupedBys"] = [{"Key": group_key, "Type": group_type, "Value": group}]
+    return row
 
 
 # --------------------------------------------------------------- builders
@@ -445,6 +470,7 @@ def walkthrough():
     eq("get_in_app_messages 222 (not a new user): only A", [a], campaign_ids(app, "222"))
 
     # Seed 002's put_events, as written there (no treatment_id, timestamp without a zone).
+    first_day = utc_day()
     response = pp.put_events(
         ApplicationId=app,
         EventsRequest={
@@ -473,6 +499,7 @@ def walkthrough():
     eq("222 still gets A (ONCE is per endpoint)", [a], campaign_ids(app, "222"))
     put_events(app, "111", {RUN + "-displayed-b-2": inapp_event("_inapp.message_displayed", b)})
     eq("after B's second display today (Daily 2): nothing for 111", [], campaign_ids(app, "111"))
+    walkthrough_analytics(app, a, b, sorted({first_day, utc_day()}))
 
     # Template versions: a campaign uses the active version.
     endpoint(app, "333", User={"UserId": "user-3", "UserAttributes": {"CreatedDate": ["2026-03-01T00:00:00Z"]}})
@@ -501,6 +528,8 @@ def walkthrough():
     r = pp.update_campaign(ApplicationId=app, CampaignId=b, WriteCampaignRequest={"IsPaused": True})
     eq("update_campaign IsPaused: 200, Version 2, PAUSED", (200, 2, True, "PAUSED"), (status(r), r["CampaignResponse"]["Version"], r["CampaignResponse"].get("IsPaused"), r["CampaignResponse"]["State"]["CampaignStatus"]))
     eq("paused B is not returned to 333 (A, never displayed to 333, still is)", [a], campaign_ids(app, "333"))
+    eq("get_campaign_activities B while paused: its activity is PAUSED", ["PAUSED"],
+       [x["State"] for x in pp.get_campaign_activities(ApplicationId=app, CampaignId=b)["ActivitiesResponse"]["Item"]])
     eq("get_campaign_versions B: 1 and 2", [1, 2], sorted(c["Version"] for c in pp.get_campaign_versions(ApplicationId=app, CampaignId=b)["CampaignsResponse"]["Item"]))
     eq("get_campaign_version B 1: Priority 1, not paused", (1, False), (lambda c: (c["Priority"], bool(c.get("IsPaused"))))(pp.get_campaign_version(ApplicationId=app, CampaignId=b, Version="1")["CampaignResponse"]))
     pp.update_campaign(ApplicationId=app, CampaignId=b, WriteCampaignRequest={"IsPaused": False})
@@ -536,6 +565,95 @@ def walkthrough():
     r = pp.delete_in_app_template(TemplateName=tname)
     eq("delete_in_app_template: 202", 202, status(r))
     expect_error("get_in_app_template after delete", "NotFoundException", 404, pp.get_in_app_template, TemplateName=tname)
+
+
+def walkthrough_analytics(app, a, b, days):
+    """The KPI operations and GetCampaignActivities over the walk-through's
+    events. On endpoint 111: A displayed once (seed 002) and dismissed,
+    B displayed twice and clicked once. days: the UTC days those events
+    were sent on (two only when the walk-through crossed midnight)."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    start, end = now - DAY, now
+
+    def rows(r):
+        k = r.get("CampaignDateRangeKpiResponse") or r["ApplicationDateRangeKpiResponse"]
+        return k["KpiResult"]["Rows"]
+
+    def campaign_kpi(cid, name):
+        return rows(pp.get_campaign_date_range_kpi(ApplicationId=app, CampaignId=cid, KpiName=name, StartTime=start, EndTime=end))
+
+    def app_kpi(name):
+        return rows(pp.get_application_date_range_kpi(ApplicationId=app, KpiName=name, StartTime=start, EndTime=end))
+
+    def dated(what, got, key, value):
+        if len(days) == 1:
+            eq(what, [kpi_row(key, value, "Date", "Date", days[0])], got)
+            return
+        # Past midnight the events may sit on either day: the rows are those days'.
+        by_day = {r["GroupedBys"][0]["Value"]: float(r["Values"][0]["Value"]) for r in got}
+        check("%s (events on %s)" % (what, " and ".join(days)),
+              set(by_day) <= set(days) and sum(by_day.values()) >= float(value) and all(r["Values"][0]["Key"] == key for r in got), got)
+
+    r = pp.get_campaign_date_range_kpi(ApplicationId=app, CampaignId=b, KpiName="unique-deliveries-grouped-by-date", StartTime=start, EndTime=end)
+    k = r["CampaignDateRangeKpiResponse"]
+    eq("get_campaign_date_range_kpi B unique-deliveries-grouped-by-date: 200, ApplicationId, CampaignId, KpiName",
+       (200, app, b, "unique-deliveries-grouped-by-date"), (status(r), k.get("ApplicationId"), k.get("CampaignId"), k.get("KpiName")))
+    eq("... StartTime and EndTime parse (timestamps) to the range asked for", (start, end), (k.get("StartTime"), k.get("EndTime")))
+    dated("... one row: UniqueDeliveries 1.0 (endpoint 111) on the day of the events", k["KpiResult"]["Rows"], "UniqueDeliveries", "1.0")
+    dated("B successful-deliveries-grouped-by-date: 2 displays", campaign_kpi(b, "successful-deliveries-grouped-by-date"), "SuccessfulDeliveries", "2.0")
+    dated("B clicks-grouped-by-date: 1 click", campaign_kpi(b, "clicks-grouped-by-date"), "Clicks", "1.0")
+    eq("B successful-deliveries (a single value: no GroupedBys)", [kpi_row("SuccessfulDeliveries", "2.0")], campaign_kpi(b, "successful-deliveries"))
+    eq("B successful-deliveries-grouped-by-campaign-activity: the main treatment's activity",
+       [kpi_row("SuccessfulDeliveries", "2.0", "CampaignActivityId", "String", activity_id(b))], campaign_kpi(b, "successful-deliveries-grouped-by-campaign-activity"))
+    eq("A attempted-deliveries 1.0 (seed 002's display), successful-delivery-rate 1.0",
+       ([kpi_row("AttemptedDeliveries", "1.0")], [kpi_row("SuccessfulDeliveryRate", "1.0")]),
+       (campaign_kpi(a, "attempted-deliveries"), campaign_kpi(a, "successful-delivery-rate")))
+    eq("A clicks: none (dismissed is no click): Rows []", [], campaign_kpi(a, "clicks"))
+
+    eq("get_application_date_range_kpi successful-deliveries-grouped-by-campaign: A 1.0, B 2.0, by campaign ID",
+       [kpi_row("SuccessfulDeliveries", {a: "1.0", b: "2.0"}[c], "CampaignId", "String", c) for c in sorted([a, b])],
+       app_kpi("successful-deliveries-grouped-by-campaign"))
+    eq("get_application_date_range_kpi clicks-grouped-by-campaign: B 1.0", [kpi_row("Clicks", "1.0", "CampaignId", "String", b)],
+       app_kpi("clicks-grouped-by-campaign"))
+    dated("get_application_date_range_kpi successful-deliveries-grouped-by-date: 3 displays", app_kpi("successful-deliveries-grouped-by-date"),
+          "SuccessfulDeliveries", "3.0")
+    eq("get_application_date_range_kpi email-open-rate (another channel's metric): 200, Rows []", [], app_kpi("email-open-rate"))
+    r = pp.get_application_date_range_kpi(ApplicationId=app, KpiName="unique-deliveries")
+    k = r["ApplicationDateRangeKpiResponse"]
+    eq("get_application_date_range_kpi unique-deliveries without a range: UniqueDeliveries 1.0", [kpi_row("UniqueDeliveries", "1.0")], k["KpiResult"]["Rows"])
+    s, e = k.get("StartTime"), k.get("EndTime")
+    check("... the default range: StartTime a UTC midnight 30 days before EndTime's day, EndTime now",
+          isinstance(s, datetime.datetime) and isinstance(e, datetime.datetime) and (s.hour, s.minute, s.second) == (0, 0, 0)
+          and (e.date() - s.date()).days == 30 and abs((e - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) < 300, k)
+
+    r = pp.get_campaign_activities(ApplicationId=app, CampaignId=b)
+    items = r["ActivitiesResponse"]["Item"]
+    eq("get_campaign_activities B: one activity, the main treatment's, RUNNING, shown to 1 endpoint",
+       [(activity_id(b), app, b, "0", "RUNNING", 1, 1)],
+       [(x.get("Id"), x.get("ApplicationId"), x.get("CampaignId"), x.get("TreatmentId"), x.get("State"), x.get("TotalEndpointCount"), x.get("SuccessfulEndpointCount")) for x in items])
+    check("... ScheduledStart and Start are ISO 8601 UTC (IMMEDIATE: the creation time)",
+          all(isinstance(items[0].get(f), str) and ISO_UTC.match(items[0][f]) for f in ("ScheduledStart", "Start")), items)
+    x = pp.get_campaign_activities(ApplicationId=app, CampaignId=a, PageSize="5")["ActivitiesResponse"]["Item"]
+    eq("get_campaign_activities A: ScheduledStart = Start = the seed's StartTime, 1 endpoint",
+       [(activity_id(a), "RUNNING", "2026-02-12T00:00:00", "2026-02-12T00:00:00", 1)],
+       [(y["Id"], y["State"], y.get("ScheduledStart", "")[:19], y.get("Start", "")[:19], y.get("TotalEndpointCount")) for y in x])
+
+    e = expect_error("get_application_date_range_kpi with a misspelt kpi name", "BadRequestException", 400, pp.get_application_date_range_kpi,
+                     ApplicationId=app, KpiName="sucessful-deliveries", StartTime=start, EndTime=end)
+    check("... the message names it and lists the in-app metrics",
+          '"sucessful-deliveries"' in e.response["Error"]["Message"] and "successful-deliveries" in e.response["Error"]["Message"], e.response["Error"])
+    expect_error("get_campaign_date_range_kpi with an application grouping (-grouped-by-campaign)", "BadRequestException", 400,
+                 pp.get_campaign_date_range_kpi, ApplicationId=app, CampaignId=b, KpiName="clicks-grouped-by-campaign")
+    e = expect_error("get_campaign_date_range_kpi with StartTime after EndTime", "BadRequestException", 400, pp.get_campaign_date_range_kpi,
+                     ApplicationId=app, CampaignId=b, KpiName="clicks", StartTime=end, EndTime=start)
+    check("... the message says so", "is after end-time" in e.response["Error"]["Message"], e.response["Error"])
+    e = expect_error("get_application_date_range_kpi over 41 days", "BadRequestException", 400, pp.get_application_date_range_kpi,
+                     ApplicationId=app, KpiName="clicks", StartTime=end - 40 * DAY, EndTime=end)
+    check("... the message gives the limit (31 days)", "at most 31" in e.response["Error"]["Message"], e.response["Error"])
+    expect_error("get_campaign_date_range_kpi of an unknown campaign", "NotFoundException", 404, pp.get_campaign_date_range_kpi,
+                 ApplicationId=app, CampaignId="no-such-campaign", KpiName="clicks")
+    expect_error("get_campaign_activities of an unknown campaign", "NotFoundException", 404, pp.get_campaign_activities,
+                 ApplicationId=app, CampaignId="no-such-campaign")
 
 
 def caps():
@@ -1150,7 +1268,84 @@ def wire():
         pp.delete_in_app_template(TemplateName=n)
 
 
-SECTIONS = [walkthrough, caps, priority, treatments, schedule, targeting, segment_versions, client_key, bad_input, wire]
+def event_streams():
+    """PutEventStream to a file:// destination under the server's
+    --stream-dir, the records PutEvents sends there, DeleteEventStream."""
+    print("-- event streams")
+    app = new_app("streams")
+    role = "arn:aws:iam::123456789012:role/pinpoint-events"
+    expect_error("get_event_stream before any put_event_stream", "NotFoundException", 404, pp.get_event_stream, ApplicationId=app)
+    e = expect_error("put_event_stream with a Kinesis ARN", "BadRequestException", 400, pp.put_event_stream, ApplicationId=app,
+                     WriteEventStream={"DestinationStreamArn": "arn:aws:kinesis:us-east-1:123456789012:stream/pinpoint-events", "RoleArn": role})
+    check("... the message says what to give instead (https://, nats://, file://)",
+          all(w in e.response["Error"]["Message"] for w in ("Kinesis", "https://", "nats://", "file://")), e.response["Error"])
+    expect_error("... nothing stored: get_event_stream", "NotFoundException", 404, pp.get_event_stream, ApplicationId=app)
+    if not STREAM_DIR:
+        print("note: INAPPD_STREAM_DIR is not set: no file:// stream to read back", flush=True)
+        return
+
+    outside = os.path.join(os.path.dirname(os.path.abspath(STREAM_DIR)), "outside-%s.jsonl" % RUN)
+    e = expect_error("put_event_stream file:// outside the stream directory", "BadRequestException", 400, pp.put_event_stream, ApplicationId=app,
+                     WriteEventStream={"DestinationStreamArn": "file://" + outside, "RoleArn": role})
+    check("... the message says so", "outside the stream directory" in e.response["Error"]["Message"], e.response["Error"])
+    path = os.path.join(STREAM_DIR, "boto3-%s.jsonl" % RUN)
+    dest = "file://" + path
+    r = pp.put_event_stream(ApplicationId=app, WriteEventStream={"DestinationStreamArn": dest, "RoleArn": role})
+    es = r["EventStream"]
+    eq("put_event_stream file://<stream dir>/boto3-%s.jsonl: 200, the stream, put by the root key" % RUN, (200, app, dest, role, ROOT_KEY),
+       (status(r), es.get("ApplicationId"), es.get("DestinationStreamArn"), es.get("RoleArn"), es.get("LastUpdatedBy")))
+    check("... LastModifiedDate is ISO 8601 UTC", ISO_UTC.match(es.get("LastModifiedDate") or ""), es)
+    eq("get_event_stream: the same stream", es, pp.get_event_stream(ApplicationId=app)["EventStream"])
+
+    endpoint(app, "s1", Demographic={"Platform": "ios", "Make": "apple", "Model": "iPhone", "Locale": "en_US"})
+    cid = campaign(app, "streamed")
+    at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=250000)
+    sent = {}
+    for i, et in enumerate(("_inapp.message_displayed", "_inapp.message_clicked", "_inapp.message_dismissed")):
+        sent["%s-s%d" % (RUN, i)] = inapp_event(et, cid, timestamp=(at + i * datetime.timedelta(milliseconds=1)).isoformat().replace("+00:00", "Z"))
+    put_events(app, "s1", sent, what="put_events displayed/clicked/dismissed on s1 with the stream in place: all 202")
+
+    deadline, lines = time.time() + 10, []
+    while True:
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            lines = []
+        if len(lines) >= len(sent) or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    eq("within 10 s the file holds one JSON line per event", len(sent), len(lines), lines)
+    records = {}
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            fail("every line is a JSON record", "JSON", line)
+        records[rec.get("event_id")] = rec
+    eq("... one record per event ID", sorted(sent), sorted(records))
+    want, got = {}, {}
+    for eid, ev in sent.items():
+        ts = datetime.datetime.fromisoformat(ev["Timestamp"].replace("Z", "+00:00"))
+        want[eid] = (ev["EventType"], int(round(ts.timestamp() * 1000)), "3.1", app, "s1", cid, "0", "IN_APP_MESSAGE", "ios", "000000000000")
+        rec = records[eid]
+        got[eid] = (rec.get("event_type"), rec.get("event_timestamp"), rec.get("event_version"), rec.get("application", {}).get("app_id"),
+                    rec.get("client", {}).get("client_id"), rec.get("attributes", {}).get("campaign_id"), rec.get("attributes", {}).get("treatment_id"),
+                    rec.get("attributes", {}).get("delivery_type"), rec.get("device", {}).get("platform", {}).get("name"), rec.get("awsAccountId"))
+    eq("... Pinpoint's record format: event_type, event_timestamp (ms), event_version, application.app_id, client.client_id, "
+       "attributes.campaign_id/treatment_id/delivery_type, device.platform.name, awsAccountId", want, got)
+
+    r = pp.delete_event_stream(ApplicationId=app)
+    eq("delete_event_stream: 200 with the deleted stream", (200, es), (status(r), r["EventStream"]))
+    expect_error("get_event_stream after delete_event_stream", "NotFoundException", 404, pp.get_event_stream, ApplicationId=app)
+    put_events(app, "s1", {RUN + "-after": inapp_event("_inapp.message_displayed", cid, timestamp=iso())})
+    time.sleep(1.5)  # several rounds of the stream worker (250 ms)
+    with open(path) as f:
+        after = f.read().splitlines()
+    eq("an event sent after delete_event_stream is not written (1.5 s later)", len(sent), len(after), after[len(sent):])
+
+
+SECTIONS = [walkthrough, caps, priority, treatments, schedule, targeting, segment_versions, client_key, bad_input, wire, event_streams]
 
 
 def main(argv):
