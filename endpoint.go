@@ -202,3 +202,72 @@ func DecodeEndpoint(doc string) (*Endpoint, error) {
 	}
 	return e, nil
 }
+
+// PushChannel reports whether ch is one of the mobile push channels: a
+// user's new endpoint of one of them retires the user's oldest push
+// endpoint instead of exceeding the limit (UserEndpointLimit).
+func PushChannel(ch string) bool {
+	switch ch {
+	case "ADM", "GCM", "BAIDU", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX":
+		return true
+	}
+	return false
+}
+
+// UserEndpointLimit applies Pinpoint's limit of MaxEndpointsPerUser
+// endpoints per user to a request (UpdateEndpoint, an UpdateEndpointsBatch,
+// an import row) that gives user userID the endpoints in named (endpoint
+// ID → the ChannelType the request gives it, "" for none). have is what
+// the user has before the request, in creation order; its INACTIVE
+// endpoints do not count, the named ones always do.
+//
+// Over the limit by one, with only push endpoints named, the user's oldest
+// push endpoint the request does not name makes way, as in Pinpoint: it
+// is returned for the caller to make INACTIVE. Otherwise over the limit is
+// an EINVALID error that says so.
+func UserEndpointLimit(userID string, have []*Endpoint, named map[string]string) (retire *Endpoint, err error) {
+	total := len(named)
+	var oldestPush *Endpoint
+	for _, e := range have {
+		if _, ok := named[e.ID]; ok || e.EndpointStatus == "INACTIVE" {
+			continue
+		}
+		total++
+		// Strictly older: of endpoints created together, the first.
+		if PushChannel(e.ChannelType) && (oldestPush == nil || e.CreationDate < oldestPush.CreationDate) {
+			oldestPush = e
+		}
+	}
+	if total <= MaxEndpointsPerUser {
+		return nil, nil
+	}
+	if total == MaxEndpointsPerUser+1 && oldestPush != nil && allPush(named) {
+		return oldestPush, nil
+	}
+	return nil, Errorf(EINVALID, "Exceeded maximum endpoint per user count %d (user %q would have %d).", MaxEndpointsPerUser, userID, total)
+}
+
+func allPush(named map[string]string) bool {
+	for _, ch := range named {
+		if !PushChannel(ch) {
+			return false
+		}
+	}
+	return true
+}
+
+// AddressTaken returns the endpoints that become INACTIVE when endpoint id
+// is given an Address: holders are the endpoints that have that Address,
+// and each of them becomes INACTIVE (the model's EndpointStatus
+// documentation) unless it is id itself, already INACTIVE, or updated by
+// the same request (updated; nil when the request updates only id).
+func AddressTaken(id string, holders []*Endpoint, updated func(id string) bool) []*Endpoint {
+	var out []*Endpoint
+	for _, e := range holders {
+		if e.ID == id || e.EndpointStatus == "INACTIVE" || (updated != nil && updated(e.ID)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}

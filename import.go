@@ -127,6 +127,16 @@ type ImportStore interface {
 	CountSegmentMembers(ctx context.Context, appID, segmentID string) (int, error)
 }
 
+// AddressHolderLister is optional for an ImportStore: an import whose rows
+// carry addresses looks up who holds each one (that endpoint becomes
+// INACTIVE), and one query per piece is much faster than
+// EndpointsByAddress for each row.
+type AddressHolderLister interface {
+	// EndpointsByAddresses returns, for each of the addresses that some
+	// endpoints of the app have, those endpoints in creation order.
+	EndpointsByAddresses(ctx context.Context, appID string, addresses []string) (map[string][]*Endpoint, error)
+}
+
 // UserEndpointIDLister is optional for an ImportStore: an import checks
 // the limit of endpoints per user for thousands of users per piece, and
 // one query for them all is much faster than UserEndpoints for each.

@@ -31,6 +31,7 @@ type Store interface {
 	AnalyticsStore // rollups for the KPI operations and the console (analytics.go)
 	TestSendStore
 	EventStreamStore // event streams and their outbox (stream.go)
+	Pruner           // retention: deleting old events and rollups (retention.go)
 	// Ping reports whether the database answers (healthz, 503 decisions).
 	Ping(ctx context.Context) error
 	Close() error

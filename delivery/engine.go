@@ -3,9 +3,10 @@
 //
 // Campaigns, segments and templates change rarely and are read on every
 // request, so each app gets a compiled snapshot (segments compiled, message
-// bodies pre-encoded) held behind an atomic pointer and dropped on every
-// admin write. A request then costs one endpoint read, one cap-counter read
-// and an in-memory evaluation.
+// bodies pre-encoded) held behind an atomic pointer and rebuilt on every
+// admin write, while requests keep the previous one (fresh.go). A request
+// then costs one read of the endpoint with its cap counters (one statement
+// when the source offers it) and an in-memory evaluation.
 package delivery
 
 import (
@@ -13,7 +14,6 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	inapp "github.com/inappd/inappd"
@@ -36,6 +36,31 @@ type Source interface {
 	EndpointActivity(ctx context.Context, appID, endpointID string) (time.Time, error)
 }
 
+// EndpointCaps is a Source that reads an endpoint and its cap counts in
+// one statement (both backends are): the engine then does so whenever some
+// campaign of the app has a cap, instead of GetEndpoint and CapCounts.
+type EndpointCaps interface {
+	// GetEndpointCaps returns the endpoint, as GetEndpoint does, and its
+	// display counts per campaign: totals, and the counts of the day that
+	// day(endpoint) names. days are the days that may be (see
+	// candidateDays); another costs the store a second read.
+	GetEndpointCaps(ctx context.Context, appID, endpointID string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error)
+}
+
+// candidateDays are the days an endpoint's local day can be at now,
+// whatever its time zone: time zones run from UTC-12 to UTC+14.
+func candidateDays(now time.Time) []string {
+	now = now.UTC()
+	days := make([]string, 0, 3)
+	for _, t := range [...]time.Time{now.Add(-12 * time.Hour), now, now.Add(14 * time.Hour)} {
+		d := t.Format("2006-01-02")
+		if len(days) == 0 || days[len(days)-1] != d {
+			days = append(days, d)
+		}
+	}
+	return days
+}
+
 // TestSends lists an app's live test sends. A Source that implements it
 // (inapp.TestSendStore does) delivers them; without it there are none.
 type TestSends interface {
@@ -51,70 +76,29 @@ type Members interface {
 
 // Engine evaluates snapshots. It is safe for concurrent use.
 type Engine struct {
-	src     Source
-	members Members // nil when src keeps no segment members
-	clock   inapp.Clock
-	logger  *slog.Logger
+	src      Source
+	members  Members        // nil when src keeps no segment members
+	versions ChangeVersions // nil when src does not number its changes
+	clock    inapp.Clock
+	logger   *slog.Logger
 
-	apps  sync.Map      // app ID -> *appState
-	epoch atomic.Uint64 // bumped by Invalidate(""), for every app at once
-}
+	// MaxStale bounds how long after an invalidation requests may still be
+	// answered from the previous snapshot while the new one builds (see
+	// fresh.go); past it they wait for the build. Set before first use.
+	MaxStale time.Duration
 
-type appState struct {
-	snap    atomic.Pointer[snapshot]
-	version atomic.Uint64 // bumped on every Invalidate
-	build   sync.Mutex    // one rebuild at a time
+	apps sync.Map  // app ID -> *appState
+	born time.Time // origin of appState.staleAt (monotonic)
 }
 
 func New(src Source, clock inapp.Clock, logger *slog.Logger) *Engine {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	e := &Engine{src: src, clock: clock, logger: logger}
+	e := &Engine{src: src, clock: clock, logger: logger, MaxStale: DefaultMaxStale, born: time.Now()}
 	e.members, _ = src.(Members)
+	e.versions, _ = src.(ChangeVersions)
 	return e
-}
-
-// Invalidate drops the snapshot of appID ("" for every app); the next
-// request rebuilds it, so a write is visible to the next GetInAppMessages.
-func (e *Engine) Invalidate(appID string) {
-	if appID == "" {
-		e.epoch.Add(1)
-		return
-	}
-	e.state(appID).version.Add(1)
-}
-
-func (e *Engine) state(appID string) *appState {
-	if st, ok := e.apps.Load(appID); ok {
-		return st.(*appState)
-	}
-	st, _ := e.apps.LoadOrStore(appID, &appState{})
-	return st.(*appState)
-}
-
-// Snapshot returns the current snapshot of the app, building it if stale.
-func (e *Engine) snapshot(ctx context.Context, appID string) (*snapshot, error) {
-	st := e.state(appID)
-	want := stamp{app: st.version.Load(), epoch: e.epoch.Load()}
-	if s := st.snap.Load(); s != nil && s.stamp == want {
-		return s, nil
-	}
-	st.build.Lock()
-	defer st.build.Unlock()
-	want = stamp{app: st.version.Load(), epoch: e.epoch.Load()}
-	if s := st.snap.Load(); s != nil && s.stamp == want {
-		return s, nil // another request built it while we waited
-	}
-	start := time.Now()
-	s, err := build(ctx, e.src, appID, e.clock.Now())
-	if err != nil {
-		return nil, err
-	}
-	s.stamp = want
-	st.snap.Store(s)
-	e.logger.Debug("snapshot built", "app", appID, "campaigns", len(s.entries), "ms", time.Since(start).Milliseconds())
-	return s, nil
 }
 
 var (
@@ -175,7 +159,19 @@ func (e *Engine) load(ctx context.Context, appID, endpointID string, r *request,
 	if !full && len(snap.entries) == 0 && len(snap.tests) == 0 {
 		return nil
 	}
-	ep, err := e.src.GetEndpoint(ctx, appID, endpointID)
+	r.now = e.clock.Now()
+	counted := false // r.counts read with the endpoint
+	var ep *inapp.Endpoint
+	if caps, ok := e.src.(EndpointCaps); ok && (snap.usesCaps || full) {
+		// One statement for the endpoint and its counters.
+		now := r.now
+		ep, r.counts, err = caps.GetEndpointCaps(ctx, appID, endpointID, candidateDays(now), func(ep *inapp.Endpoint) string {
+			return targeting.LocalDay(now, ep.Timezone())
+		})
+		counted = true
+	} else {
+		ep, err = e.src.GetEndpoint(ctx, appID, endpointID)
+	}
 	if err != nil {
 		// Only here: ErrorCode's errors.As costs an allocation.
 		if inapp.ErrorCode(err) == inapp.ENOTFOUND {
@@ -187,7 +183,6 @@ func (e *Engine) load(ctx context.Context, appID, endpointID string, r *request,
 	if !r.receives && !full {
 		return nil
 	}
-	r.now = e.clock.Now()
 	r.tz = ep.Timezone()
 	r.subject = targeting.Subject{Endpoint: ep, Now: r.now}
 	if snap.usesActivity || full {
@@ -204,7 +199,7 @@ func (e *Engine) load(ctx context.Context, appID, endpointID string, r *request,
 		}
 		r.subject.Member = func(segmentID, _ string) bool { return slices.Contains(ids, segmentID) }
 	}
-	if snap.usesCaps || full {
+	if (snap.usesCaps || full) && !counted {
 		if r.counts, err = e.src.CapCounts(ctx, appID, endpointID, targeting.LocalDay(r.now, r.tz)); err != nil {
 			return err
 		}
@@ -263,28 +258,34 @@ func testSent(tests []*testSend, picks []pick, campaignID string) bool {
 // An unknown endpoint, or one that cannot receive in-app messages, gets an
 // empty list.
 func (e *Engine) InAppMessages(ctx context.Context, appID, endpointID string) ([]byte, error) {
+	return e.AppendInAppMessages(ctx, nil, appID, endpointID)
+}
+
+// AppendInAppMessages is InAppMessages appending the answer to dst: a
+// caller that reuses its buffers (the API handler does) spares the ~14 KB
+// allocation a full answer costs.
+func (e *Engine) AppendInAppMessages(ctx context.Context, dst []byte, appID, endpointID string) ([]byte, error) {
 	var r request
 	if err := e.load(ctx, appID, endpointID, &r, false); err != nil {
-		return nil, err
+		return dst, err
 	}
 	var room [MaxMessages]pick
 	picks := r.pick(room[:0])
 	if len(picks) == 0 {
-		return emptyAnswer, nil
+		return append(dst, emptyAnswer...), nil
 	}
-	// The messages are pre-encoded: build the answer in one allocation of
-	// the exact size.
+	// The messages are pre-encoded: grow dst once, to the exact size.
 	size := len(answerHead) + len(answerTail)
 	for _, p := range picks {
 		size += len(r.body(p)) + 1
 	}
-	out := make([]byte, 0, size)
-	out = append(out, answerHead...)
+	dst = slices.Grow(dst, size)
+	dst = append(dst, answerHead...)
 	for i, p := range picks {
 		if i > 0 {
-			out = append(out, ',')
+			dst = append(dst, ',')
 		}
-		out = append(out, r.body(p)...)
+		dst = append(dst, r.body(p)...)
 	}
-	return append(out, answerTail...), nil
+	return append(dst, answerTail...), nil
 }

@@ -190,7 +190,7 @@ func BenchmarkSnapshotBuild(b *testing.B) {
 	}
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := build(ctx, src, "app", now); err != nil {
+		if _, err := build(ctx, src, "app", now, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,8 +15,9 @@ import (
 
 // applyPieces applies the job's pieces from the first one not yet
 // completed. Three things overlap: a goroutine parses the next piece; and
-// once a piece's endpoints are written, the next piece's per-user limits
-// are checked (reads) while the writer adds the piece's segment members.
+// once a piece's endpoints are written, the next piece is checked against
+// the rules that involve other endpoints (reads: rules.go) while the
+// writer adds the piece's segment members.
 func (r *Runner) applyPieces(ctx context.Context, job *inapp.ImportJob, files []srcFile) error {
 	st := job.State
 	if st.PieceSize <= 0 {
@@ -79,16 +80,16 @@ func (r *Runner) applyPieces(ctx context.Context, job *inapp.ImportJob, files []
 	return nil
 }
 
-// startCheck checks a piece's rows against the per-user limit in the
-// background; it must start after the previous piece's endpoints are
-// written, which it reads.
+// startCheck checks a piece's rows against the rules that involve other
+// endpoints (rules.go) in the background; it must start after the
+// previous piece's endpoints are written, which it reads.
 func (r *Runner) startCheck(ctx context.Context, job *inapp.ImportJob, piece []*row, ok bool) <-chan error {
 	c := make(chan error, 1)
 	if !ok || !job.Definition.RegisterEndpoints {
 		c <- nil
 		return c
 	}
-	go func() { c <- r.checkUserLimits(ctx, job.ApplicationID, piece) }()
+	go func() { c <- r.checkRules(ctx, job.ApplicationID, piece) }()
 	return c
 }
 
@@ -253,18 +254,40 @@ func (r *Runner) writeMembers(ctx context.Context, job *inapp.ImportJob, piece [
 
 // registerEndpoints applies the piece's endpoint rows in one call of
 // UpdateEndpoints. A row that would give its endpoint too many attributes
-// fails alone; rows naming the same endpoint apply in file order.
+// fails alone; rows naming the same endpoint apply in file order, and the
+// endpoints the rules retire (row.retire) become INACTIVE in their place
+// in that order.
 func (r *Runner) registerEndpoints(ctx context.Context, appID string, piece []*row, counts map[string]int) error {
-	byID := map[string][]*row{}
+	// An op is a row to apply, or (rw nil) making the endpoint INACTIVE,
+	// at the place seq of the row that retired it.
+	type op struct {
+		rw  *row
+		seq int
+	}
+	byID := map[string][]op{}
 	var ids []string
+	add := func(id string, o op) {
+		if _, ok := byID[id]; !ok {
+			ids = append(ids, id)
+		}
+		byID[id] = append(byID[id], o)
+	}
 	for _, rw := range piece {
-		if rw.fail != "" || rw.req == nil {
-			continue
+		if rw.fail == "" && rw.req != nil {
+			add(rw.id, op{rw, rw.seq})
 		}
-		if _, ok := byID[rw.id]; !ok {
-			ids = append(ids, rw.id)
+	}
+	var retired []string
+	for _, rw := range piece {
+		if rw.fail == "" {
+			for _, id := range rw.retire {
+				add(id, op{nil, rw.seq})
+				retired = append(retired, id)
+			}
 		}
-		byID[rw.id] = append(byID[rw.id], rw)
+	}
+	for _, id := range retired {
+		slices.SortStableFunc(byID[id], func(a, b op) int { return a.seq - b.seq })
 	}
 	if len(ids) == 0 {
 		return nil
@@ -280,7 +303,16 @@ func (r *Runner) registerEndpoints(ctx context.Context, appID string, piece []*r
 		mu.Lock()
 		defer mu.Unlock()
 		e, changed := cur, false
-		for _, rw := range byID[id] {
+		for _, o := range byID[id] {
+			if o.rw == nil {
+				if e != nil && e.EndpointStatus != "INACTIVE" {
+					next := *e
+					next.EndpointStatus = "INACTIVE"
+					e, changed = &next, true
+				}
+				continue
+			}
+			rw := o.rw
 			delete(failed, rw) // a store may retry a transaction
 			next := inapp.ApplyEndpointRequest(e, rw.req, appID, id, now)
 			if err := next.CheckAttributeCount(); err != nil {
@@ -320,32 +352,7 @@ const lookups = 8
 
 // userEndpoints returns the stored endpoints of each user.
 func (r *Runner) userEndpoints(ctx context.Context, appID string, users []string) (map[string][]*inapp.Endpoint, error) {
-	out := make(map[string][]*inapp.Endpoint, len(users))
-	var mu sync.Mutex
-	var firstErr error
-	work := make(chan string)
-	var wg sync.WaitGroup
-	for range min(lookups, len(users)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := range work {
-				eps, err := r.Store.UserEndpoints(ctx, appID, u)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				out[u] = eps
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, u := range users {
-		work <- u
-	}
-	close(work)
-	wg.Wait()
-	return out, firstErr
+	return readEach(users, func(u string) ([]*inapp.Endpoint, error) { return r.Store.UserEndpoints(ctx, appID, u) })
 }
 
 // userEndpointIDs returns the IDs of the stored endpoints of each user
@@ -365,52 +372,6 @@ func (r *Runner) userEndpointIDs(ctx context.Context, appID string, users []stri
 		}
 	}
 	return ids, err
-}
-
-// checkUserLimits fails, in file order, the rows that would give a user
-// more than MaxEndpointsPerUser endpoints that are not INACTIVE (the API's
-// rule; the API's exception, a new push endpoint retiring the user's
-// oldest, does not apply to imports).
-func (r *Runner) checkUserLimits(ctx context.Context, appID string, piece []*row) error {
-	var users []string
-	seen := map[string]bool{}
-	for _, rw := range piece {
-		if rw.fail == "" && rw.req != nil && rw.req.User != nil && rw.req.User.UserID != "" && !seen[rw.req.User.UserID] {
-			seen[rw.req.User.UserID] = true
-			users = append(users, rw.req.User.UserID)
-		}
-	}
-	if len(users) == 0 {
-		return nil
-	}
-	stored, err := r.userEndpointIDs(ctx, appID, users)
-	if err != nil {
-		return err
-	}
-	has := make(map[string]map[string]bool, len(users))
-	for _, rw := range piece {
-		if rw.fail != "" || rw.req == nil || rw.req.User == nil || rw.req.User.UserID == "" {
-			continue
-		}
-		u := rw.req.User.UserID
-		set := has[u]
-		if set == nil {
-			set = map[string]bool{}
-			for _, id := range stored[u] {
-				set[id] = true
-			}
-			has[u] = set
-		}
-		if set[rw.id] {
-			continue
-		}
-		if len(set) >= inapp.MaxEndpointsPerUser {
-			rw.fail = fmt.Sprintf("Exceeded maximum endpoint per user count %d (user %q would have %d).", inapp.MaxEndpointsPerUser, u, len(set)+1)
-			continue
-		}
-		set[rw.id] = true
-	}
-	return nil
 }
 
 // userMembers resolves the piece's rows of user IDs to their endpoints

@@ -91,14 +91,21 @@ func writeFile(t testing.TB, path, format string, n int) int64 {
 	}
 	plans := []string{"free", "pro", "team"}
 	platforms := []string{"ios", "android", "web"}
+	// INAPPD_IMPORT_ADDRESSES=1: every row carries an address (an e-mail
+	// list), so the Address rule looks up who holds each one.
+	withAddress := os.Getenv("INAPPD_IMPORT_ADDRESSES") == "1"
 	for i := range n {
 		// IDs in no order, as devices make them (UUIDs): inserts land all
 		// over the indexes, not at their ends.
 		h := sha256.Sum256([]byte(strconv.Itoa(i)))
 		x := hex.EncodeToString(h[:16])
 		id := x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
+		address := ""
+		if withAddress {
+			address = "u" + x[:12] + "@example.com"
+		}
 		if format == "CSV" {
-			fmt.Fprintf(w, "%s,IN_APP,,user-%s,%s,shoes,hats,%s,Europe/Paris,FR,%d\n", id, x[:12], plans[i%3], platforms[i%3], i%50)
+			fmt.Fprintf(w, "%s,IN_APP,%s,user-%s,%s,shoes,hats,%s,Europe/Paris,FR,%d\n", id, address, x[:12], plans[i%3], platforms[i%3], i%50)
 		} else {
 			fmt.Fprintf(w, `{"Id":"%s","ChannelType":"IN_APP","User":{"UserId":"user-%s","UserAttributes":{"plan":["%s"]}},"Attributes":{"interests":["shoes","hats"]},"Demographic":{"Platform":"%s","Timezone":"Europe/Paris"},"Location":{"Country":"FR"},"Metrics":{"sessions":%d}}`+"\n",
 				id, x[:12], plans[i%3], platforms[i%3], i%50)

@@ -32,6 +32,10 @@ type row struct {
 	users []string
 	// fail is why the row is skipped ("" when it is fine).
 	fail string
+	// seq is the row's place in its piece in file order, and retire the
+	// endpoints it makes INACTIVE (rules.go).
+	seq    int
+	retire []string
 }
 
 // where is how messages name the row: "line 17" or "part-2.csv line 17".

@@ -8,12 +8,10 @@ import (
 	inapp "github.com/inappd/inappd"
 )
 
-// Endpoint quotas, as Pinpoint enforced them (shared with import jobs, in
-// the root package).
-const (
-	maxEndpointsPerUser = inapp.MaxEndpointsPerUser
-	maxBatchEndpoints   = 100
-)
+// maxBatchEndpoints is Pinpoint's limit of items per UpdateEndpointsBatch
+// (the limit of endpoints per user is the root package's,
+// inapp.UserEndpointLimit, shared with import jobs).
+const maxBatchEndpoints = 100
 
 func (s *Server) updateEndpoint(c *call) error {
 	appID, err := s.requireApp(c)
@@ -77,53 +75,40 @@ func (s *Server) updateEndpointsBatch(c *call) error {
 	return c.message(http.StatusAccepted, "Accepted")
 }
 
-// upsertEndpoints applies the requests in one transaction, after checking
-// Pinpoint's limit of endpoints per user. (Two concurrent requests adding
+// upsertEndpoints applies the requests in one transaction, after applying
+// Pinpoint's limit of endpoints per user and its rule that an endpoint
+// whose Address another takes becomes INACTIVE (the rules are the root
+// package's: import jobs apply them too). (Two concurrent requests adding
 // the 15th and 16th endpoint of one user can both pass the check; the
 // limit exists to stop runaway clients, not to be exact.)
 func (s *Server) upsertEndpoints(ctx context.Context, appID string, updates map[string]*inapp.EndpointRequest) error {
 	ids := make([]string, 0, len(updates))
-	adding := map[string]map[string]bool{} // user ID -> endpoint IDs named for it
+	adding := map[string]map[string]string{} // user ID -> endpoint IDs named for it -> their ChannelType
 	for id, req := range updates {
 		ids = append(ids, id)
 		if req.User != nil && req.User.UserID != "" {
 			if adding[req.User.UserID] == nil {
-				adding[req.User.UserID] = map[string]bool{}
+				adding[req.User.UserID] = map[string]string{}
 			}
-			adding[req.User.UserID][id] = true
+			adding[req.User.UserID][id] = req.ChannelType
 		}
 	}
-	deactivate := map[string]bool{} // push endpoints pushed out by a newer one
+	deactivate := map[string]bool{} // endpoints retired by the rules
 	for userID, named := range adding {
 		eps, err := s.Store.UserEndpoints(ctx, appID, userID)
 		if err != nil {
 			return err
 		}
-		total := len(named)
-		var oldestPush *inapp.Endpoint
-		for _, e := range eps {
-			if named[e.ID] || e.EndpointStatus == "INACTIVE" {
-				continue
-			}
-			total++
-			if pushChannel(e.ChannelType) && (oldestPush == nil || e.CreationDate < oldestPush.CreationDate) {
-				oldestPush = e
-			}
+		retire, err := inapp.UserEndpointLimit(userID, eps, named)
+		if err != nil {
+			return err
 		}
-		if total <= maxEndpointsPerUser {
-			continue
+		if retire != nil {
+			deactivate[retire.ID] = true
+			ids = append(ids, retire.ID)
 		}
-		// As in Pinpoint: a new push endpoint retires the user's oldest
-		// push endpoint; any other channel is refused.
-		if total == maxEndpointsPerUser+1 && oldestPush != nil && allPush(named, updates) {
-			deactivate[oldestPush.ID] = true
-			ids = append(ids, oldestPush.ID)
-			continue
-		}
-		return inapp.Errorf(inapp.EINVALID, "Exceeded maximum endpoint per user count %d (user %q would have %d).", maxEndpointsPerUser, userID, total)
 	}
-	// As in Pinpoint: an endpoint whose Address another endpoint takes
-	// becomes INACTIVE.
+	updated := func(id string) bool { _, ok := updates[id]; return ok }
 	for id, req := range updates {
 		if req.Address == "" {
 			continue
@@ -132,8 +117,8 @@ func (s *Server) upsertEndpoints(ctx context.Context, appID string, updates map[
 		if err != nil {
 			return err
 		}
-		for _, e := range same {
-			if _, updated := updates[e.ID]; !updated && e.ID != id && e.EndpointStatus != "INACTIVE" && !deactivate[e.ID] {
+		for _, e := range inapp.AddressTaken(id, same, updated) {
+			if !deactivate[e.ID] {
 				deactivate[e.ID] = true
 				ids = append(ids, e.ID)
 			}
@@ -158,25 +143,6 @@ func (s *Server) upsertEndpoints(ctx context.Context, appID string, updates map[
 		}
 		return next, nil
 	})
-}
-
-// pushChannel reports whether a channel is one of the mobile push channels
-// whose oldest endpoint makes way for a new one.
-func pushChannel(ch string) bool {
-	switch ch {
-	case "ADM", "GCM", "BAIDU", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX":
-		return true
-	}
-	return false
-}
-
-func allPush(ids map[string]bool, updates map[string]*inapp.EndpointRequest) bool {
-	for id := range ids {
-		if !pushChannel(updates[id].ChannelType) {
-			return false
-		}
-	}
-	return true
 }
 
 // validateEndpointID and validateEndpointRequest are the root package's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/targeting"
@@ -26,13 +27,43 @@ func (s *Server) getInAppMessages(c *call) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.Delivery.InAppMessages(c.r.Context(), appID, c.path("endpoint-id"))
+	ctx, endpointID := c.r.Context(), c.path("endpoint-id")
+	d, ok := s.Delivery.(appendingDeliverer)
+	if !ok {
+		body, err := s.Delivery.InAppMessages(ctx, appID, endpointID)
+		if err != nil {
+			return err
+		}
+		c.raw(http.StatusOK, body)
+		return nil
+	}
+	// Answers of ~14 KB on every request: reuse the buffers rather than
+	// leave one to the garbage collector per request.
+	buf := answerBuffers.Get().(*[]byte)
+	defer answerBuffers.Put(buf)
+	body, err := d.AppendInAppMessages(ctx, (*buf)[:0], appID, endpointID)
 	if err != nil {
 		return err
 	}
-	c.raw(http.StatusOK, body)
+	c.raw(http.StatusOK, body) // written before raw returns: the buffer is free after
+	if cap(body) <= maxPooledAnswer {
+		*buf = body
+	}
 	return nil
 }
+
+// appendingDeliverer is a Deliverer that can write an answer into the
+// caller's buffer (delivery.Engine can).
+type appendingDeliverer interface {
+	AppendInAppMessages(ctx context.Context, dst []byte, appID, endpointID string) ([]byte, error)
+}
+
+// answerBuffers holds GetInAppMessages answer buffers (*[]byte). One that
+// grew past maxPooledAnswer (an app whose messages are unusually large) is
+// not kept.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxPooledAnswer = 256 << 10
 
 type eventsBatch struct {
 	Endpoint *inapp.EndpointRequest  `json:"Endpoint"`

@@ -30,13 +30,14 @@ type uniqueKey struct {
 // rollupBatch sums a RecordEvents batch's rollups in memory, the way the
 // cap counters are summed, and writes them in two steps:
 //
-//  1. insertDays inserts the batch's (day rollup, endpoint) pairs with ON
+//  1. insertDays inserts the batch's (day rollup, endpoint) pairs, of the
+//     event types whose uniques are kept (inapp.UniquesKept), with ON
 //     CONFLICT DO NOTHING, RETURNING the new ones;
 //  2. queue adds, to the round trip of the cap counters, one statement
 //     that inserts the lifetime pairs of only those endpoints (an
 //     endpoint already seen that day was seen ever: the two pairs are
 //     always written together) and upserts every rollup with its events
-//     and its new pairs.
+//     and its new pairs (none for the other event types: uniques stays 0).
 //
 // Skipping the lifetime pairs of returning endpoints halves the inserts
 // in steady state. Each step writes in key order, and the steps in a fixed
@@ -62,7 +63,9 @@ func (b *rollupBatch) add(appID, endpointID string, r *inapp.EventRecord) {
 	}
 	k := rollupKey{appID, inapp.AnalyticsDay(r.Time), keyText(campaign), keyText(treatment), keyText(r.Event.EventType)}
 	b.counts[k]++
-	b.days[uniqueKey{k, endpointID}] = struct{}{}
+	if inapp.UniquesKept(r.Event.EventType) {
+		b.days[uniqueKey{k, endpointID}] = struct{}{}
+	}
 	k.day = inapp.AllTime
 	b.counts[k]++
 }
@@ -192,6 +195,9 @@ func (db *DB) Rollups(ctx context.Context, appID, campaignID, from, to string) (
 // it seeks that range for each campaign that has rollups in the days
 // asked, rather than reading every day the app ever had.
 func (db *DB) UniqueEndpoints(ctx context.Context, q inapp.UniqueQuery) (map[string]int64, error) {
+	if err := inapp.CheckUniquesKept(q.EventType); err != nil {
+		return nil, err
+	}
 	var group string
 	switch q.By {
 	case inapp.UniqueTotal:

@@ -210,6 +210,25 @@ func (db *DB) EndpointsByAddress(ctx context.Context, appID, address string) ([]
 	return es, wrapErr("endpoints by address", err)
 }
 
+// EndpointsByAddresses is EndpointsByAddress for many addresses in one
+// query (import pieces).
+func (db *DB) EndpointsByAddresses(ctx context.Context, appID string, addresses []string) (map[string][]*inapp.Endpoint, error) {
+	rows, err := db.pool.Query(ctx, `SELECT doc FROM endpoints
+		WHERE app_id = $1 AND doc LIKE '%"Address":%' AND (doc::json) ->> 'Address' = ANY($2) ORDER BY seq`, appID, addresses)
+	if err != nil {
+		return nil, wrapErr("endpoints by address", err)
+	}
+	es, err := readDocs[inapp.Endpoint](rows)
+	if err != nil {
+		return nil, wrapErr("endpoints by address", err)
+	}
+	out := map[string][]*inapp.Endpoint{}
+	for _, e := range es {
+		out[e.Address] = append(out[e.Address], e)
+	}
+	return out, nil
+}
+
 // DeleteUserEndpoints locks the user's endpoints in ID order (the order
 // UpdateEndpoints locks in), deletes them and returns them in creation
 // order.

@@ -3,6 +3,7 @@ package sigv4
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +24,9 @@ type entry struct {
 	creds   aws.Credentials
 	signer  *v4.Signer
 	expires time.Time
+	// derived is the signing key of the quick path (quick.go) for the
+	// latest day, region and service it signed for.
+	derived atomic.Pointer[derivedKey]
 }
 
 // flight is a lookup in progress; concurrent requests for the same key wait

@@ -7,9 +7,11 @@
 // signed (same method, escaped path and query, exactly the headers named in
 // SignedHeaders) and has aws-sdk-go-v2's signer sign it with the stored
 // secret at the request's own date; the signature that signer writes is
-// compared with the client's in constant time. What this package owns is
-// the reconstruction, which is where server-side verification usually goes
-// wrong:
+// compared with the client's in constant time. (For the requests devices
+// send on every launch, quick.go computes the same signature without the
+// SDK's allocations, and a test holds it to the SDK's.) What this package
+// owns is the reconstruction, which is where server-side verification
+// usually goes wrong:
 //
 //   - The canonical URI is the path as it came over the wire, encoded once
 //     more (r.URL.EscapedPath(), never r.URL.Path): Pinpoint clients send
@@ -398,10 +400,17 @@ func hasHeader(signed, name string) bool {
 // client may have signed for and compares the result with the client's
 // signature.
 func (v *Verifier) matches(e *entry, r *http.Request, sr *request, payloadHash string, payloadLen int64, t time.Time, region string) bool {
-	sc := scratchPool.Get().(*scratch)
-	defer sc.release()
-	req := sc.rebuild(r, sr, payloadLen)
+	quick := quickable(r, sr)
+	var req *http.Request
+	if !quick {
+		sc := scratchPool.Get().(*scratch)
+		defer sc.release()
+		req = sc.rebuild(r, sr, payloadLen)
+	}
 	try := func(host string) bool {
+		if quick {
+			return constantTimeEqual(v.quickSignature(e, r, sr, payloadHash, payloadLen, t, region, host), sr.signature)
+		}
 		req.Host = host
 		sig, ok := v.sign(e, req, sr, payloadHash, t, region)
 		return ok && constantTimeEqual(sig, sr.signature)

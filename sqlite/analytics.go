@@ -26,11 +26,12 @@ type uniqueKey struct {
 // and each (rollup, endpoint) pair is tried once.
 type rollupBatch struct {
 	counts map[rollupKey]int64    // events, per day and lifetime rollup
-	seen   map[uniqueKey]struct{} // (day rollup, endpoint) pairs
+	seen   map[uniqueKey]struct{} // (day rollup, endpoint) pairs, of the types whose uniques are kept
 }
 
 // add counts a freshly stored event, on its day and in the lifetime row.
-// Only the day's (rollup, endpoint) pair is remembered: write tries the
+// Only the day's (rollup, endpoint) pair is remembered, and only for the
+// event types whose uniques are kept (inapp.UniquesKept): write tries the
 // lifetime pair only when the day's was new.
 func (b *rollupBatch) add(r *inapp.EventRecord) {
 	campaign, treatment := inapp.RollupTarget(r.Event)
@@ -43,26 +44,55 @@ func (b *rollupBatch) add(r *inapp.EventRecord) {
 	}
 	k := rollupKey{r.AppID, inapp.AnalyticsDay(r.Time), campaign, treatment, r.Event.EventType}
 	b.counts[k]++
-	b.seen[uniqueKey{k, r.EndpointID}] = struct{}{}
+	if inapp.UniquesKept(k.eventType) {
+		b.seen[uniqueKey{k, r.EndpointID}] = struct{}{}
+	}
 	k.day = inapp.AllTime
 	b.counts[k]++
 }
 
 // write inserts the batch's (rollup, endpoint) pairs, then adds to each
 // rollup its events and the pairs that were new: an endpoint already seen
-// that day (or ever, for the lifetime row) does not move uniques. Both
-// pairs are always written together, so an endpoint already seen that
-// day has its lifetime pair too: that insert is skipped, which in steady
-// state (endpoints that come back the same day) halves the inserts.
+// that day (or ever, for the lifetime row) does not move uniques, and a
+// rollup of an event type without pairs keeps uniques at 0. Both pairs
+// are always written together, so an endpoint already seen that day has
+// its lifetime pair too: that insert is skipped, which in steady state
+// (endpoints that come back the same day) halves the inserts.
 func (b *rollupBatch) write(ctx context.Context, tx *sql.Tx) error {
 	if len(b.counts) == 0 {
 		return nil
+	}
+	added, err := b.insertPairs(ctx, tx)
+	if err != nil {
+		return err
+	}
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO analytics_rollups
+		(app_id, day, campaign_id, treatment_id, event_type, count, uniques) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (app_id, day, campaign_id, treatment_id, event_type)
+		DO UPDATE SET count = count + excluded.count, uniques = uniques + excluded.uniques`)
+	if err != nil {
+		return fmt.Errorf("sqlite: analytics rollups: %w", err)
+	}
+	defer upsert.Close()
+	for k, n := range b.counts {
+		if _, err := upsert.ExecContext(ctx, k.appID, k.day, k.campaignID, k.treatmentID, k.eventType, n, added[k]); err != nil {
+			return fmt.Errorf("sqlite: analytics rollups: %w", err)
+		}
+	}
+	return nil
+}
+
+// insertPairs inserts the batch's day pairs, and the lifetime pairs of
+// those that were new, and counts the new pairs per rollup.
+func (b *rollupBatch) insertPairs(ctx context.Context, tx *sql.Tx) (map[rollupKey]int64, error) {
+	if len(b.seen) == 0 {
+		return nil, nil
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO analytics_uniques
 		(app_id, campaign_id, day, event_type, treatment_id, endpoint_id) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`)
 	if err != nil {
-		return fmt.Errorf("sqlite: analytics uniques: %w", err)
+		return nil, fmt.Errorf("sqlite: analytics uniques: %w", err)
 	}
 	defer insert.Close()
 	// In key order: each index page is visited once, not at random.
@@ -90,29 +120,16 @@ func (b *rollupBatch) write(ctx context.Context, tx *sql.Tx) error {
 	for _, k := range pairs {
 		isNew, err := try(k)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if isNew {
 			k.day = inapp.AllTime
 			if _, err := try(k); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	upsert, err := tx.PrepareContext(ctx, `INSERT INTO analytics_rollups
-		(app_id, day, campaign_id, treatment_id, event_type, count, uniques) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (app_id, day, campaign_id, treatment_id, event_type)
-		DO UPDATE SET count = count + excluded.count, uniques = uniques + excluded.uniques`)
-	if err != nil {
-		return fmt.Errorf("sqlite: analytics rollups: %w", err)
-	}
-	defer upsert.Close()
-	for k, n := range b.counts {
-		if _, err := upsert.ExecContext(ctx, k.appID, k.day, k.campaignID, k.treatmentID, k.eventType, n, added[k]); err != nil {
-			return fmt.Errorf("sqlite: analytics rollups: %w", err)
-		}
-	}
-	return nil
+	return added, nil
 }
 
 // Rollups reads the primary key's range (app, days), keeping one
@@ -146,6 +163,9 @@ func (db *DB) Rollups(ctx context.Context, appID, campaignID, from, to string) (
 // asked (a small read of analytics_rollups), rather than reading every
 // day the app ever had.
 func (db *DB) UniqueEndpoints(ctx context.Context, q inapp.UniqueQuery) (map[string]int64, error) {
+	if err := inapp.CheckUniquesKept(q.EventType); err != nil {
+		return nil, err
+	}
 	group, err := uniqueGroup(q)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,8 @@ import (
 )
 
 // TestAnalyticsBackfill: migration 0005 fills the rollups from events
-// stored before it, with exactly what RecordEvents writes for them.
+// stored before it, and 0009 then drops the uniques RecordEvents no longer
+// keeps: together, exactly what RecordEvents writes for them.
 func TestAnalyticsBackfill(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
@@ -26,18 +27,19 @@ func TestAnalyticsBackfill(t *testing.T) {
 	if _, err := db.RecordEvents(ctx, backfillEvents()); err != nil {
 		t.Fatal(err)
 	}
-	want := analyticsSnapshot(t, db)
+	want := analyticsSnapshot(t, db) + uniquePairs(t, db)
 
-	// The database as it was before 0005, events and all.
+	// The database as it was before 0005, events and all; 0009 runs again
+	// after it, as it does when upgrading from before 0005.
 	if _, err := db.write.ExecContext(ctx, `DROP TRIGGER analytics_delete_app;
 		DROP TABLE analytics_rollups; DROP TABLE analytics_uniques;
-		DELETE FROM schema_migrations WHERE version = 5`); err != nil {
+		DELETE FROM schema_migrations WHERE version IN (5, 9)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 	db = open(t, path)
 	defer db.Close()
-	if got := analyticsSnapshot(t, db); got != want {
+	if got := analyticsSnapshot(t, db) + uniquePairs(t, db); got != want {
 		t.Errorf("after the backfill:\n%s\nwant (as RecordEvents wrote):\n%s", got, want)
 	}
 	if want == "" {
@@ -45,9 +47,73 @@ func TestAnalyticsBackfill(t *testing.T) {
 	}
 }
 
+// TestAnalyticsUniquesKeptMigration: 0009 removes, from a database that
+// 0005 and RecordEvents filled before it, the unique pairs of event types
+// whose uniques are not kept, and zeroes their rollups' uniques; displays
+// and clicks are untouched, and counting goes on from there.
+func TestAnalyticsUniquesKeptMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "inappd.db")
+	db := open(t, path)
+	for _, id := range []string{"app", "other"} {
+		if err := db.CreateApp(ctx, &inapp.App{ID: id, Name: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.RecordEvents(ctx, backfillEvents()); err != nil {
+		t.Fatal(err)
+	}
+	want := analyticsSnapshot(t, db) + uniquePairs(t, db)
+	// What a version before 0009 wrote for the dismissals and the custom
+	// events: their pairs (day and lifetime) and their rollups' uniques.
+	if _, err := db.write.ExecContext(ctx, `
+		INSERT INTO analytics_uniques (app_id, campaign_id, day, event_type, treatment_id, endpoint_id)
+		SELECT app_id, campaign_id, day, event_type, treatment_id, e.id
+		FROM analytics_rollups, (SELECT 'ep-0' AS id UNION ALL SELECT 'ep-1') e
+		WHERE event_type IN ('_inapp.message_dismissed', 'purchase');
+		UPDATE analytics_rollups SET uniques = 2 WHERE event_type IN ('_inapp.message_dismissed', 'purchase');
+		DELETE FROM schema_migrations WHERE version = 9`); err != nil {
+		t.Fatal(err)
+	}
+	if got := uniquePairs(t, db); !strings.Contains(got, "pairs purchase lifetime=true") {
+		t.Fatalf("the fixture wrote no old pairs:\n%s", got)
+	}
+	db.Close()
+	db = open(t, path)
+	defer db.Close()
+	if got := analyticsSnapshot(t, db) + uniquePairs(t, db); got != want {
+		t.Errorf("after 0009:\n%s\nwant (as RecordEvents wrote):\n%s", got, want)
+	}
+}
+
+// uniquePairs counts the rows of analytics_uniques by event type, day
+// and lifetime apart.
+func uniquePairs(t *testing.T, db *DB) string {
+	t.Helper()
+	rows, err := db.read.Query(`SELECT event_type, day = '*', count(*) FROM analytics_uniques GROUP BY 1, 2 ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := ""
+	for rows.Next() {
+		var eventType string
+		var lifetime bool
+		var n int
+		if err := rows.Scan(&eventType, &lifetime, &n); err != nil {
+			t.Fatal(err)
+		}
+		out += fmt.Sprintf("pairs %s lifetime=%v: %d\n", eventType, lifetime, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // backfillEvents: displays, clicks and dismissals of two campaigns and
-// treatments over two days by a few endpoints, repeats included, an event
-// of no campaign, and another app.
+// treatments over two days by a few endpoints, repeats included, custom
+// events with and without a campaign, and another app.
 func backfillEvents() []*inapp.EventRecord {
 	at := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)
 	var out []*inapp.EventRecord
@@ -65,6 +131,9 @@ func backfillEvents() []*inapp.EventRecord {
 			add("app", endpoint, inapp.EventClicked, map[string]string{"campaign_id": "spring", "treatment_id": fmt.Sprint(i % 2)}, t)
 		}
 		add("app", endpoint, inapp.EventDismissed, map[string]string{"campaign_id": "autumn"}, t) // main treatment by default
+		if i%4 == 0 {
+			add("app", endpoint, "purchase", map[string]string{"campaign_id": "spring"}, t) // counted, no uniques
+		}
 		add("app", endpoint, "_session.start", nil, t)
 	}
 	add("other", "ep-0", inapp.EventDisplayed, map[string]string{"campaign_id": "spring", "treatment_id": ""}, at)
@@ -94,6 +163,11 @@ func analyticsSnapshot(t *testing.T, s inapp.AnalyticsStore) string {
 			}
 			out += fmt.Sprintf("%s uniques by %d: %v\n", app, by, u)
 		}
+		u, err := s.UniqueEndpoints(ctx, inapp.UniqueQuery{AppID: app, EventType: inapp.EventClicked, From: "2026-11-01", To: "2026-11-30", By: inapp.UniqueByDay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out += fmt.Sprintf("%s unique clickers by day: %v\n", app, u)
 	}
 	return out
 }

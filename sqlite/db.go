@@ -32,8 +32,9 @@ type DB struct {
 
 	// The reads of every GetInAppMessages, prepared once: parsing the SQL
 	// again on each request showed up in profiles.
-	getEndpointStmt *sql.Stmt
-	capCountsStmt   *sql.Stmt
+	getEndpointStmt  *sql.Stmt
+	capCountsStmt    *sql.Stmt
+	endpointCapsStmt *sql.Stmt
 }
 
 var _ inapp.Store = (*DB)(nil)
@@ -147,7 +148,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // connection: closing it checkpoints the WAL back into the database file.
 func (db *DB) Close() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{db.getEndpointStmt, db.capCountsStmt} {
+	for _, stmt := range []*sql.Stmt{db.getEndpointStmt, db.capCountsStmt, db.endpointCapsStmt} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

@@ -16,7 +16,7 @@ func errNoEndpoint(appID, id string) error {
 }
 
 func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoint, error) {
-	e, err := scanEndpoint(db.getEndpointStmt.QueryRowContext(ctx, appID, id))
+	e, err := scanEndpoint(db.getEndpointStmt.QueryRowContext(hotContext(ctx), appID, id))
 	if err == nil && e == nil {
 		return nil, errNoEndpoint(appID, id)
 	}
@@ -205,6 +205,34 @@ func (db *DB) EndpointsByAddress(ctx context.Context, appID, address string) ([]
 		return nil, fmt.Errorf("sqlite: endpoints by address: %w", err)
 	}
 	return readEndpoints(rows)
+}
+
+// EndpointsByAddresses is EndpointsByAddress for many addresses, a batch
+// of them per query (import pieces).
+func (db *DB) EndpointsByAddresses(ctx context.Context, appID string, addresses []string) (map[string][]*inapp.Endpoint, error) {
+	out := map[string][]*inapp.Endpoint{}
+	args := make([]any, 0, endpointBatch+1)
+	for len(addresses) > 0 {
+		n := min(len(addresses), endpointBatch)
+		args = append(args[:0], appID)
+		for _, a := range addresses[:n] {
+			args = append(args, a)
+		}
+		addresses = addresses[n:]
+		rows, err := db.read.QueryContext(ctx, `SELECT doc FROM endpoints
+			WHERE app_id = ? AND json_extract(doc, '$.Address') IN (?`+strings.Repeat(",?", n-1)+`) ORDER BY rowid`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: endpoints by address: %w", err)
+		}
+		es, err := readEndpoints(rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			out[e.Address] = append(out[e.Address], e)
+		}
+	}
+	return out, nil
 }
 
 func (db *DB) DeleteUserEndpoints(ctx context.Context, appID, userID string) ([]*inapp.Endpoint, error) {

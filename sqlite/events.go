@@ -157,7 +157,7 @@ func moveActivity(ctx context.Context, tx *sql.Tx, latest map[endpointKey]int64)
 // CapCounts is one query on the counters' primary key: the endpoint's "*"
 // rows and its rows for day.
 func (db *DB) CapCounts(ctx context.Context, appID, endpointID, day string) (map[string]inapp.CapCount, error) {
-	rows, err := db.capCountsStmt.QueryContext(ctx, appID, endpointID, totalDay, day)
+	rows, err := db.capCountsStmt.QueryContext(hotContext(ctx), appID, endpointID, totalDay, day)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: cap counts: %w", err)
 	}

@@ -2,23 +2,164 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
+
+	inapp "github.com/inappd/inappd"
 )
 
-// The statements GetInAppMessages runs on every request.
+// The statements GetInAppMessages runs on every request, prepared once:
+// parsing the SQL again on each request showed up in profiles.
 const (
 	getEndpointSQL = `SELECT doc FROM endpoints WHERE app_id = ? AND id = ?`
 	capCountsSQL   = `SELECT day, campaign_id, count FROM counters
 		WHERE app_id = ? AND endpoint_id = ? AND day IN (?, ?)`
+	// endpointCapsSQL reads an endpoint and its counters in one
+	// statement: one read transaction, one trip through database/sql and
+	// the driver instead of two. The endpoint's row comes with an empty day
+	// (no counter has that day) and its document in the second column;
+	// the counters follow, for the total ("*") and three candidate days.
+	endpointCapsSQL = `SELECT '', doc, 0 FROM endpoints WHERE app_id = ?1 AND id = ?2
+		UNION ALL
+		SELECT day, campaign_id, count FROM counters
+		WHERE app_id = ?1 AND endpoint_id = ?2 AND day IN (?3, ?4, ?5, ?6)`
 )
 
+// candidateDays is how many days GetEndpointCaps reads counters for
+// besides the total.
+const candidateDays = 3
+
 func (db *DB) prepareHotReads(ctx context.Context) error {
-	var err error
-	if db.getEndpointStmt, err = db.read.PrepareContext(ctx, getEndpointSQL); err != nil {
-		return fmt.Errorf("sqlite: prepare: %w", err)
-	}
-	if db.capCountsStmt, err = db.read.PrepareContext(ctx, capCountsSQL); err != nil {
-		return fmt.Errorf("sqlite: prepare: %w", err)
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&db.getEndpointStmt, getEndpointSQL},
+		{&db.capCountsStmt, capCountsSQL},
+		{&db.endpointCapsStmt, endpointCapsSQL},
+	} {
+		var err error
+		if *s.stmt, err = db.read.PrepareContext(ctx, s.sql); err != nil {
+			return fmt.Errorf("sqlite: prepare: %w", err)
+		}
 	}
 	return nil
+}
+
+// hotContext is the context of the hot reads: ctx without its
+// cancellation. With a context that can end, database/sql and the driver
+// each start a goroutine per query to watch it (two per statement, which
+// showed in profiles); these reads take microseconds and never wait for a
+// lock (WAL readers), so there is nothing to cancel.
+func hotContext(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
+// GetEndpointCaps reads an endpoint and its cap counts in one statement
+// (delivery.EndpointCaps): the totals, and the counts of the day that
+// day(endpoint) names, which should be one of days (at most three: the
+// endpoint's time zone, hence its day, is known only once it is read). A
+// day outside days costs a second read.
+func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
+	var d [candidateDays]string
+	for i := range d {
+		// Pad with a day already asked for (or, with none, the total).
+		switch {
+		case i < len(days):
+			d[i] = days[i]
+		case i > 0:
+			d[i] = d[i-1]
+		default:
+			d[i] = totalDay
+		}
+	}
+	rows, err := db.endpointCapsStmt.QueryContext(hotContext(ctx), appID, id, totalDay, d[0], d[1], d[2])
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: get endpoint: %w", err)
+	}
+	defer rows.Close()
+	var doc string
+	type row struct {
+		day, campaign string
+		n             int64 // the driver's type: no conversion
+	}
+	var room [16]row
+	counters := room[:0]
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.day, &r.campaign, &r.n); err != nil {
+			return nil, nil, fmt.Errorf("sqlite: get endpoint: %w", err)
+		}
+		if r.day == "" {
+			doc = r.campaign
+			continue
+		}
+		counters = append(counters, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("sqlite: get endpoint: %w", err)
+	}
+	if doc == "" {
+		return nil, nil, errNoEndpoint(appID, id)
+	}
+	ep, err := inapp.DecodeEndpoint(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	local := day(ep)
+	if !slices.Contains(days, local) {
+		counts, err := db.CapCounts(ctx, appID, id, local)
+		return ep, counts, err
+	}
+	counts := make(map[string]inapp.CapCount, len(counters))
+	for _, r := range counters {
+		c := counts[r.campaign]
+		switch r.day {
+		case totalDay:
+			c.Total = int(r.n)
+		case local:
+			c.Day = int(r.n)
+		default:
+			continue
+		}
+		counts[r.campaign] = c
+	}
+	return ep, counts, nil
+}
+
+// LatestVersions lists the latest version of each of an app's campaigns
+// and segments, from their head rows, without reading a document
+// (delivery.Versions): a snapshot rebuild after an admin write then reads
+// and decodes only the documents that changed instead of all of them.
+func (db *DB) LatestVersions(ctx context.Context, appID string) (campaigns, segments map[string]int, err error) {
+	if err := appExists(ctx, db.read, appID); err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT 'c', id, latest FROM campaigns WHERE app_id = ?1
+		UNION ALL SELECT 's', id, latest FROM segments WHERE app_id = ?1`, appID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: latest versions: %w", err)
+	}
+	defer rows.Close()
+	campaigns, segments = map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var kind, id string
+		var version int
+		if err := rows.Scan(&kind, &id, &version); err != nil {
+			return nil, nil, fmt.Errorf("sqlite: latest versions: %w", err)
+		}
+		if kind == "c" {
+			campaigns[id] = version
+		} else {
+			segments[id] = version
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("sqlite: latest versions: %w", err)
+	}
+	return campaigns, segments, nil
 }

@@ -12,17 +12,18 @@ func TestQueryPlans(t *testing.T) {
 	db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
 	defer db.Close()
 	for name, query := range map[string]string{
-		"GetEndpoint":         `SELECT doc FROM endpoints WHERE app_id = ? AND id = ?`,
-		"CapCounts":           `SELECT day, campaign_id, count FROM counters WHERE app_id = ? AND endpoint_id = ? AND day IN (?, ?)`,
-		"EndpointActivity":    `SELECT time FROM endpoint_activity WHERE app_id = ? AND endpoint_id = ?`,
-		"UserEndpoints":       `SELECT doc FROM endpoints WHERE app_id = ? AND user_id = ? ORDER BY rowid`,
-		"ListEvents":          `SELECT event_id, time, cap_day, doc FROM events WHERE app_id = ? AND endpoint_id = ? ORDER BY time DESC, rowid DESC LIMIT ?`,
-		"ListSegments":        segments.latestOf(),
-		"ListCampaigns":       campaigns.latestOf(),
-		"GetKey":              `SELECT doc FROM access_keys WHERE id = ?`,
-		"SegmentMemberships":  `SELECT segment_id FROM segment_members WHERE app_id = ? AND endpoint_id = ?`,
-		"CountSegmentMembers": `SELECT count(*) FROM segment_members WHERE app_id = ? AND segment_id = ?`,
-		"ListImportJobs":      `SELECT seq, doc, state FROM import_jobs WHERE app_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+		"GetEndpoint":          `SELECT doc FROM endpoints WHERE app_id = ? AND id = ?`,
+		"CapCounts":            `SELECT day, campaign_id, count FROM counters WHERE app_id = ? AND endpoint_id = ? AND day IN (?, ?)`,
+		"EndpointActivity":     `SELECT time FROM endpoint_activity WHERE app_id = ? AND endpoint_id = ?`,
+		"UserEndpoints":        `SELECT doc FROM endpoints WHERE app_id = ? AND user_id = ? ORDER BY rowid`,
+		"EndpointsByAddresses": `SELECT doc FROM endpoints WHERE app_id = ? AND json_extract(doc, '$.Address') IN (?, ?, ?) ORDER BY rowid`,
+		"ListEvents":           `SELECT event_id, time, cap_day, doc FROM events WHERE app_id = ? AND endpoint_id = ? ORDER BY time DESC, rowid DESC LIMIT ?`,
+		"ListSegments":         segments.latestOf(),
+		"ListCampaigns":        campaigns.latestOf(),
+		"GetKey":               `SELECT doc FROM access_keys WHERE id = ?`,
+		"SegmentMemberships":   `SELECT segment_id FROM segment_members WHERE app_id = ? AND endpoint_id = ?`,
+		"CountSegmentMembers":  `SELECT count(*) FROM segment_members WHERE app_id = ? AND segment_id = ?`,
+		"ListImportJobs":       `SELECT seq, doc, state FROM import_jobs WHERE app_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
 	} {
 		rows, err := db.read.Query("EXPLAIN QUERY PLAN "+query, "a", "b", "c", "d")
 		if err != nil {

@@ -19,6 +19,7 @@ var analyticsTests = []test{
 	{"TreatmentSplit", testRollupTreatments},
 	{"AppWideUniques", testRollupAppWide},
 	{"OnlyCampaignEvents", testRollupOnlyCampaignEvents},
+	{"UniquesOnlyWhereRead", testRollupUniquesKept},
 	{"DeleteAppRemovesRows", testRollupDeleteApp},
 	{"MissingApp", testRollupMissingApp},
 }
@@ -132,11 +133,12 @@ func testRollupRetries(t *testing.T, s inapp.Store) {
 		analyticsEvent(app.ID, "c", "4", d, "camp", "0", nov(20)),
 		analyticsEvent(app.ID, "c", "4", d, "camp", "0", nov(20)),
 	), false, true, false)
+	// Dismissals are counted, but their endpoints are not kept.
 	wantRollups(t, "rollups", rollups(t, s, app.ID, "camp", "2026-11-20", "2026-11-20"),
-		"2026-11-20 camp/0 _inapp.message_dismissed 1/1",
+		"2026-11-20 camp/0 _inapp.message_dismissed 1/0",
 		"2026-11-20 camp/0 _inapp.message_displayed 3/3")
 	wantRollups(t, "lifetime", rollups(t, s, app.ID, "camp", inapp.AllTime, inapp.AllTime),
-		"* camp/0 _inapp.message_dismissed 1/1",
+		"* camp/0 _inapp.message_dismissed 1/0",
 		"* camp/0 _inapp.message_displayed 3/3")
 }
 
@@ -240,7 +242,57 @@ func testRollupOnlyCampaignEvents(t *testing.T, s inapp.Store) {
 		analyticsEvent(app.ID, "a", "3", "purchase", "camp", "", nov(20)),        // any event with one counts
 	)
 	wantRollups(t, "rollups", rollups(t, s, app.ID, "", "2026-11-20", "2026-11-20"),
-		"2026-11-20 camp/0 purchase 1/1")
+		"2026-11-20 camp/0 purchase 1/0")
+}
+
+// testRollupUniquesKept: distinct endpoints are kept for displays and
+// clicks (what the KPIs, GetCampaignActivities and the console read),
+// day and lifetime; dismissals and custom events with a campaign_id are
+// counted with uniques 0, and asking for their unique endpoints is
+// EINVALID rather than a silent nothing.
+func testRollupUniquesKept(t *testing.T, s inapp.Store) {
+	app := newApp(t, s)
+	d, c, x := inapp.EventDisplayed, inapp.EventClicked, inapp.EventDismissed
+	record(t, s,
+		analyticsEvent(app.ID, "a", "1", d, "camp", "0", nov(20)),
+		analyticsEvent(app.ID, "a", "2", c, "camp", "0", nov(20)),
+		analyticsEvent(app.ID, "a", "3", x, "camp", "0", nov(20)),
+		analyticsEvent(app.ID, "b", "4", x, "camp", "0", nov(20)),
+		analyticsEvent(app.ID, "b", "5", "purchase", "camp", "0", nov(20)),
+	)
+	// A later batch, the next day: "a" clicks again (new that day, not
+	// ever), "c" clicks for the first time; more dismissals.
+	record(t, s,
+		analyticsEvent(app.ID, "a", "6", c, "camp", "0", nov(21)),
+		analyticsEvent(app.ID, "c", "7", c, "camp", "0", nov(21)),
+		analyticsEvent(app.ID, "a", "8", x, "camp", "0", nov(21)),
+		analyticsEvent(app.ID, "c", "9", x, "camp", "0", nov(21)),
+	)
+	wantRollups(t, "rollups", rollups(t, s, app.ID, "camp", "2026-11-01", "2026-11-30"),
+		"2026-11-20 camp/0 _inapp.message_clicked 1/1",
+		"2026-11-20 camp/0 _inapp.message_dismissed 2/0",
+		"2026-11-20 camp/0 _inapp.message_displayed 1/1",
+		"2026-11-20 camp/0 purchase 1/0",
+		"2026-11-21 camp/0 _inapp.message_clicked 2/2",
+		"2026-11-21 camp/0 _inapp.message_dismissed 2/0")
+	wantRollups(t, "lifetime rollups", rollups(t, s, app.ID, "camp", inapp.AllTime, inapp.AllTime),
+		"* camp/0 _inapp.message_clicked 3/2",
+		"* camp/0 _inapp.message_dismissed 4/0",
+		"* camp/0 _inapp.message_displayed 1/1",
+		"* camp/0 purchase 1/0")
+	q := inapp.UniqueQuery{AppID: app.ID, CampaignID: "camp", EventType: c, From: "2026-11-20", To: "2026-11-21"}
+	wantUniques(t, "unique clickers", uniques(t, s, q), map[string]int64{"": 2})
+	q.EventType = d
+	wantUniques(t, "unique displays", uniques(t, s, q), map[string]int64{"": 1})
+	for _, eventType := range []string{x, "purchase", ""} {
+		q.EventType = eventType
+		_, err := s.UniqueEndpoints(t.Context(), q)
+		wantCode(t, fmt.Sprintf("unique endpoints of %q", eventType), err, inapp.EINVALID)
+		q.CampaignID = ""
+		_, err = s.UniqueEndpoints(t.Context(), q)
+		wantCode(t, fmt.Sprintf("app-wide unique endpoints of %q", eventType), err, inapp.EINVALID)
+		q.CampaignID = "camp"
+	}
 }
 
 func testRollupDeleteApp(t *testing.T, s inapp.Store) {

@@ -400,4 +400,36 @@ func testEndpointsByAddress(t *testing.T, s inapp.Store) {
 	sameIDSet(t, "EndpointsByAddress of an unknown address", es, endpointID)
 	_, err = s.EndpointsByAddress(ctx, "missing", "a@example.com")
 	wantCode(t, "EndpointsByAddress of a missing app", err, inapp.ENOTFOUND)
+
+	// The batched form (imports) answers as EndpointsByAddress does for
+	// each address, in creation order, other apps left out.
+	l, ok := s.(inapp.AddressHolderLister)
+	if !ok {
+		return
+	}
+	putEndpoints(t, s, app.ID, withAddress(app.ID, "a4", "a@example.com"))
+	many := []string{"a@example.com", "b@example.com", "nobody@example.com"}
+	for i := range 600 { // more than one query's worth of addresses
+		many = append(many, fmt.Sprintf("filler-%d@example.com", i))
+	}
+	got, err := l.EndpointsByAddresses(ctx, app.ID, many)
+	must(t, "EndpointsByAddresses", err)
+	for _, a := range many {
+		one, err := s.EndpointsByAddress(ctx, app.ID, a)
+		must(t, "EndpointsByAddress", err)
+		if gotIDs, wantIDs := endpointIDs(got[a]), endpointIDs(one); !slices.Equal(gotIDs, wantIDs) {
+			t.Errorf("EndpointsByAddresses[%s] = %v, want %v (EndpointsByAddress, creation order)", a, gotIDs, wantIDs)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("EndpointsByAddresses answered %d addresses, want the 2 that are held", len(got))
+	}
+}
+
+func endpointIDs(es []*inapp.Endpoint) []string {
+	ids := []string{}
+	for _, e := range es {
+		ids = append(ids, e.ID)
+	}
+	return ids
 }

@@ -48,6 +48,7 @@ func RunSuite(t *testing.T, open func(t *testing.T) inapp.Store) {
 		{"Imports", importTests},
 		{"TestSends", testSendTests},
 		{"EventStreams", streamTests},
+		{"Retention", retentionTests},
 	}
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {

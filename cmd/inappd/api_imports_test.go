@@ -571,3 +571,111 @@ func TestImportMillionSubprocess(t *testing.T) {
 		t.Logf("segment size estimate, %s: %v of %v endpoints in %v", e.what, got["Estimate"], got["EndpointsScanned"], took.Round(time.Millisecond))
 	}
 }
+
+// TestImportEndpointRules: an import applies the rules UpdateEndpoint and
+// UpdateEndpointsBatch apply beyond the row itself, as if each row were
+// one such call, in file order: 15 endpoints per user (a 16th push
+// endpoint retires the user's oldest, any other 16th fails with the API's
+// message), and an endpoint whose Address another takes becomes INACTIVE.
+// The same rows sent with UpdateEndpointsBatch, one per call, to another
+// app leave the same endpoints.
+func TestImportEndpointRules(t *testing.T) {
+	m, dir := startImportServer(t)
+	c := client(m, nil)
+	ctx := t.Context()
+	imported, viaAPI := createApp(t, c, "imported"), createApp(t, c, "via the API")
+	// Both apps start with an endpoint whose Address a row takes.
+	for _, app := range []string{imported, viaAPI} {
+		putEndpoint(t, c, app, "mail-old", &types.EndpointRequest{ChannelType: types.ChannelTypeEmail, Address: aws.String("a@example.com")})
+	}
+
+	type item struct{ id, channel, address, user string }
+	var items []item
+	for i := 1; i <= 16; i++ { // web-16 fails
+		items = append(items, item{fmt.Sprintf("web-%02d", i), "IN_APP", "", "web-user"})
+	}
+	for i := 1; i <= 16; i++ { // phone-16 retires phone-01
+		items = append(items, item{fmt.Sprintf("phone-%02d", i), []string{"GCM", "APNS"}[i%2], fmt.Sprintf("token-%02d", i), "phone-user"})
+	}
+	items = append(items,
+		item{"mail-new", "EMAIL", "a@example.com", ""}, // mail-old: INACTIVE
+		item{"sms-b", "SMS", "+15550100", ""},          // INACTIVE after sms-a, next, takes the number
+		item{"sms-a", "SMS", "+15550100", ""},
+	)
+	var csv strings.Builder
+	csv.WriteString("Id,ChannelType,Address,User.UserId\n")
+	for _, it := range items {
+		fmt.Fprintf(&csv, "%s,%s,%s,%s\n", it.id, it.channel, it.address, it.user)
+	}
+	path := writeFile(t, dir, "rules.csv", csv.String())
+	job := createImportJob(t, c, imported, &types.ImportJobRequest{Format: types.FormatCsv, S3Url: aws.String("file://" + path), RoleArn: aws.String(testRole),
+		DefineSegment: aws.Bool(true), SegmentName: aws.String("rules"), RegisterEndpoints: aws.Bool(true)})
+	done := waitImportJob(t, c, imported, str(job.Id), time.Minute)
+
+	var refused []string
+	for i, it := range items {
+		bi := types.EndpointBatchItem{Id: aws.String(it.id), ChannelType: types.ChannelType(it.channel)}
+		if it.address != "" {
+			bi.Address = aws.String(it.address)
+		}
+		if it.user != "" {
+			bi.User = &types.EndpointUser{UserId: aws.String(it.user)}
+		}
+		_, err := c.UpdateEndpointsBatch(ctx, &pinpoint.UpdateEndpointsBatchInput{ApplicationId: aws.String(viaAPI),
+			EndpointBatchRequest: &types.EndpointBatchRequest{Item: []types.EndpointBatchItem{bi}}})
+		if err != nil {
+			refused = append(refused, fmt.Sprintf("line %d: %s", i+2, wantBadRequest(t, err).ErrorMessage()))
+		}
+	}
+	want := []string{`line 17: Exceeded maximum endpoint per user count 15 (user "web-user" would have 16).`}
+	if !slices.Equal(refused, want) {
+		t.Errorf("UpdateEndpointsBatch refused %q, want %q", refused, want)
+	}
+	if done.JobStatus != types.JobStatusCompleted || i32(done.TotalProcessed) != int32(len(items)) || i32(done.TotalFailures) != 1 {
+		t.Errorf("job: %s", mustJSON(t, done))
+	}
+	wantIDs(t, "Failures", done.Failures, want)
+
+	statuses := map[string]string{}
+	for _, id := range append([]string{"mail-old"}, func() (ids []string) {
+		for _, it := range items {
+			ids = append(ids, it.id)
+		}
+		return
+	}()...) {
+		if id == "web-16" {
+			endpointMissing(t, c, imported, id)
+			endpointMissing(t, c, viaAPI, id)
+			continue
+		}
+		got, want := getEndpoint(t, c, imported, id), getEndpoint(t, c, viaAPI, id)
+		statuses[id] = str(got.EndpointStatus)
+		for _, e := range []*types.EndpointResponse{got, want} {
+			e.ApplicationId, e.CreationDate, e.EffectiveDate = nil, nil, nil
+		}
+		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+			t.Errorf("endpoint %s:\n imported %s\n API      %s", id, g, w)
+		}
+	}
+	for id, w := range map[string]string{"web-15": "ACTIVE", "phone-01": "INACTIVE", "phone-02": "ACTIVE", "phone-16": "ACTIVE",
+		"mail-old": "INACTIVE", "mail-new": "ACTIVE", "sms-b": "INACTIVE", "sms-a": "ACTIVE"} {
+		if statuses[id] != w {
+			t.Errorf("%s: EndpointStatus %q, want %q", id, statuses[id], w)
+		}
+	}
+	// The user keeps 15 endpoints that are not INACTIVE, the new one
+	// among them.
+	out, err := c.GetUserEndpoints(ctx, &pinpoint.GetUserEndpointsInput{ApplicationId: aws.String(imported), UserId: aws.String("phone-user")})
+	if err != nil {
+		t.Fatalf("GetUserEndpoints: %v", err)
+	}
+	active := 0
+	for _, e := range out.EndpointsResponse.Item {
+		if str(e.EndpointStatus) != "INACTIVE" {
+			active++
+		}
+	}
+	if len(out.EndpointsResponse.Item) != 16 || active != 15 {
+		t.Errorf("phone-user has %d endpoints, %d not INACTIVE; want 16 and 15", len(out.EndpointsResponse.Item), active)
+	}
+}

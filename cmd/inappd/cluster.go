@@ -65,7 +65,8 @@ func (m *Main) startFeed(ctx context.Context, store inapp.Store, engine *deliver
 	go func() {
 		defer close(done)
 		for appID := range changes {
-			engine.Invalidate(appID)
+			// In the background: the feed goes on with the next change.
+			engine.Refresh(appID)
 		}
 	}()
 	m.cluster.stopFeed = func() {

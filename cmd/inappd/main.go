@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/retention"
 )
 
 func main() {
@@ -84,14 +85,21 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&m.Config.ImportDir, "import-dir", "", "directory import jobs may read file:// sources from (S3Url file:///dir/file.csv); file:// is refused when empty (INAPPD_IMPORT_DIR)")
 	fs.StringVar(&m.Config.StreamDir, "stream-dir", "", "directory event streams may write file:// destinations under (DestinationStreamArn file:///dir/events.jsonl); file:// is refused when empty (INAPPD_STREAM_DIR)")
 	fs.StringVar(&m.Config.PprofAddr, "pprof", "", "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INAPPD_PPROF)")
+	fs.Var(retention.Flag{D: &m.Config.Retention}, "retention", "how long events and analytics are kept: days (90d), a duration (2160h), or 0 to keep them forever (INAPPD_RETENTION)")
+	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "INAPPD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		if v := getenv(env); v != "" {
-			f.Value.Set(v)
+			if err := f.Value.Set(v); err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s: %w", env, err)
+			}
 		}
 	})
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if envErr != nil {
+		return envErr
 	}
 	if *cors != "" {
 		for _, o := range strings.Split(*cors, ",") {

@@ -22,6 +22,7 @@ import (
 	"github.com/inappd/inappd/lease"
 	"github.com/inappd/inappd/pinpointapi"
 	"github.com/inappd/inappd/postgres"
+	"github.com/inappd/inappd/retention"
 	"github.com/inappd/inappd/sigv4"
 	"github.com/inappd/inappd/sqlite"
 	"github.com/inappd/inappd/streams"
@@ -47,6 +48,9 @@ type Config struct {
 	// StreamDir is the directory event streams may write file://
 	// destinations under; "" refuses file:// destinations.
 	StreamDir string
+	// Retention is how long events and analytics days are kept (package
+	// retention); 0 keeps them forever.
+	Retention time.Duration
 }
 
 // Main wires the parts together; tests start the same Main on port 0.
@@ -65,12 +69,13 @@ type Main struct {
 	events   *ingest.Writer
 	imports  *imports.Runner
 	streams  *streams.Manager
+	janitor  *retention.Janitor
 	cluster  cluster // several nodes on one database (cluster.go)
 }
 
 func NewMain() *Main {
 	return &Main{
-		Config: Config{Addr: "127.0.0.1:8080", DataDir: "./inappd-data"},
+		Config: Config{Addr: "127.0.0.1:8080", DataDir: "./inappd-data", Retention: retention.DefaultRetention},
 		Logger: slog.Default(),
 		Stdout: os.Stdout,
 		Clock:  inapp.SystemClock{},
@@ -119,6 +124,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.startStreams(ctx, m.Store, api); err != nil {
 		return err
 	}
+	m.startRetention(ctx, m.Store)
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
@@ -207,6 +213,30 @@ func (m *Main) startStreams(ctx context.Context, store inapp.Store, api *pinpoin
 	return nil
 }
 
+// startRetention starts the janitor that deletes what is older than the
+// retention (package retention). With several nodes, one at a time runs
+// it, under its lease.
+func (m *Main) startRetention(ctx context.Context, store inapp.Store) {
+	m.janitor = &retention.Janitor{
+		Store:     store,
+		Retention: m.Config.Retention,
+		Clock:     m.Clock,
+		Logger:    m.Logger,
+	}
+	if ls, ok := store.(inapp.LeaseStore); ok {
+		if m.cluster.holder == "" {
+			m.cluster.holder = lease.Holder()
+		}
+		m.janitor.Leases, m.janitor.Holder, m.janitor.LeaseTTL = ls, m.cluster.holder, m.cluster.leaseTTL
+	}
+	m.janitor.Start(ctx)
+	kept := "forever"
+	if m.Config.Retention > 0 {
+		kept = retention.FormatDuration(m.Config.Retention)
+	}
+	m.Logger.Info("retention: old rows are deleted every hour", "events_and_analytics", kept, "cap_counter_days", retention.CounterDays)
+}
+
 // servePprof serves the runtime profiles on their own listener, so that
 // they are never reachable through the API address.
 func (m *Main) servePprof() error {
@@ -245,6 +275,10 @@ func (m *Main) Close() error {
 	if m.streams != nil {
 		// Batches not yet acknowledged are sent after the next start.
 		errs = append(errs, m.streams.Close())
+	}
+	if m.janitor != nil {
+		// A batch cut short is rolled back; the next pass goes on.
+		errs = append(errs, m.janitor.Close())
 	}
 	if m.events != nil {
 		errs = append(errs, m.events.Close(ctx))
