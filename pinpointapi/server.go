@@ -148,7 +148,7 @@ func (s *Server) prepare(c *call, who access) error {
 	if who == uploadBody {
 		return s.prepareUpload(c)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes))
+	body, err := readBody(c.w, c.r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -169,6 +169,37 @@ func (s *Server) prepare(c *call, who access) error {
 		return inapp.Errorf(inapp.EFORBIDDEN, "User: %s is not authorized to perform: mobiletargeting:%s on this resource: client keys may only call UpdateEndpoint, UpdateEndpointsBatch, GetInAppMessages and PutEvents of application %s.", key.ID, opOrPath(c), key.AppID)
 	}
 	return nil
+}
+
+// readBody reads the request's payload, at most MaxBodyBytes of it. A
+// request without one (every GetInAppMessages) costs no reader and no
+// buffer; one whose length is known is read into a buffer of that size
+// rather than one grown by doubling from 512 bytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	rd := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	n := r.ContentLength
+	if n <= 0 || n > MaxBodyBytes {
+		return io.ReadAll(rd)
+	}
+	// One byte more than announced, so that the read which finds the end
+	// of the body needs no second buffer.
+	b := make([]byte, 0, n+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // a body longer than announced
+		}
+		m, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func opOrPath(c *call) string {
@@ -221,7 +252,19 @@ func (c *call) message(status int, msg string) error {
 }
 
 // path returns a path label by the model's name ("application-id").
-func (c *call) path(name string) string { return c.r.PathValue(wildcardNames.Replace(name)) }
+func (c *call) path(name string) string { return c.r.PathValue(wildcardName(name)) }
+
+// wildcardName is wildcardNames.Replace without its new string for the
+// two labels that device requests read on every call.
+func wildcardName(name string) string {
+	switch name {
+	case "application-id":
+		return "application_id"
+	case "endpoint-id":
+		return "endpoint_id"
+	}
+	return wildcardNames.Replace(name)
+}
 
 // wildcardNames turns the model's label names into ServeMux wildcard names,
 // which must be Go identifiers.
