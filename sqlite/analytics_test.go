@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/storetest"
 )
 
 // TestAnalyticsBackfill: migration 0005 fills the rollups from events
@@ -24,10 +24,10 @@ func TestAnalyticsBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.RecordEvents(ctx, backfillEvents()); err != nil {
+	if _, err := db.RecordEvents(ctx, storetest.BackfillEvents()); err != nil {
 		t.Fatal(err)
 	}
-	want := analyticsSnapshot(t, db) + uniquePairs(t, db)
+	want := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db)
 
 	// The database as it was before 0005, events and all; 0009 runs again
 	// after it, as it does when upgrading from before 0005.
@@ -39,7 +39,7 @@ func TestAnalyticsBackfill(t *testing.T) {
 	db.Close()
 	db = open(t, path)
 	defer db.Close()
-	if got := analyticsSnapshot(t, db) + uniquePairs(t, db); got != want {
+	if got := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db); got != want {
 		t.Errorf("after the backfill:\n%s\nwant (as RecordEvents wrote):\n%s", got, want)
 	}
 	if want == "" {
@@ -60,10 +60,10 @@ func TestAnalyticsUniquesKeptMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.RecordEvents(ctx, backfillEvents()); err != nil {
+	if _, err := db.RecordEvents(ctx, storetest.BackfillEvents()); err != nil {
 		t.Fatal(err)
 	}
-	want := analyticsSnapshot(t, db) + uniquePairs(t, db)
+	want := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db)
 	// What a version before 0009 wrote for the dismissals and the custom
 	// events: their pairs (day and lifetime) and their rollups' uniques.
 	if _, err := db.write.ExecContext(ctx, `
@@ -81,7 +81,7 @@ func TestAnalyticsUniquesKeptMigration(t *testing.T) {
 	db.Close()
 	db = open(t, path)
 	defer db.Close()
-	if got := analyticsSnapshot(t, db) + uniquePairs(t, db); got != want {
+	if got := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db); got != want {
 		t.Errorf("after 0009:\n%s\nwant (as RecordEvents wrote):\n%s", got, want)
 	}
 }
@@ -107,67 +107,6 @@ func uniquePairs(t *testing.T, db *DB) string {
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
-	}
-	return out
-}
-
-// backfillEvents: displays, clicks and dismissals of two campaigns and
-// treatments over two days by a few endpoints, repeats included, custom
-// events with and without a campaign, and another app.
-func backfillEvents() []*inapp.EventRecord {
-	at := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)
-	var out []*inapp.EventRecord
-	n := 0
-	add := func(app, endpoint, eventType string, attrs map[string]string, t time.Time) {
-		n++
-		e := &inapp.Event{EventType: eventType, Timestamp: inapp.FormatTime(t), Attributes: attrs}
-		out = append(out, &inapp.EventRecord{AppID: app, EndpointID: endpoint, EventID: fmt.Sprint("ev-", n), Event: e, Time: t})
-	}
-	for i := range 12 {
-		endpoint := fmt.Sprint("ep-", i%4)
-		t := at.Add(time.Duration(i) * 10 * time.Minute) // crosses midnight UTC
-		add("app", endpoint, inapp.EventDisplayed, map[string]string{"campaign_id": "spring", "treatment_id": fmt.Sprint(i % 2)}, t)
-		if i%3 == 0 {
-			add("app", endpoint, inapp.EventClicked, map[string]string{"campaign_id": "spring", "treatment_id": fmt.Sprint(i % 2)}, t)
-		}
-		add("app", endpoint, inapp.EventDismissed, map[string]string{"campaign_id": "autumn"}, t) // main treatment by default
-		if i%4 == 0 {
-			add("app", endpoint, "purchase", map[string]string{"campaign_id": "spring"}, t) // counted, no uniques
-		}
-		add("app", endpoint, "_session.start", nil, t)
-	}
-	add("other", "ep-0", inapp.EventDisplayed, map[string]string{"campaign_id": "spring", "treatment_id": ""}, at)
-	return out
-}
-
-// analyticsSnapshot renders every app's rollups (daily and lifetime) and
-// unique counts.
-func analyticsSnapshot(t *testing.T, s inapp.AnalyticsStore) string {
-	t.Helper()
-	ctx := context.Background()
-	out := ""
-	for _, app := range []string{"app", "other"} {
-		for _, r := range [][2]string{{"2026-11-01", "2026-11-30"}, {inapp.AllTime, inapp.AllTime}} {
-			rows, err := s.Rollups(ctx, app, "", r[0], r[1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, x := range rows {
-				out += fmt.Sprintf("%s %s %s/%s %s %d/%d\n", app, x.Day, x.CampaignID, x.TreatmentID, x.EventType, x.Count, x.Uniques)
-			}
-		}
-		for _, by := range []inapp.UniqueGrouping{inapp.UniqueTotal, inapp.UniqueByCampaign, inapp.UniqueByDay} {
-			u, err := s.UniqueEndpoints(ctx, inapp.UniqueQuery{AppID: app, EventType: inapp.EventDisplayed, From: "2026-11-01", To: "2026-11-30", By: by})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out += fmt.Sprintf("%s uniques by %d: %v\n", app, by, u)
-		}
-		u, err := s.UniqueEndpoints(ctx, inapp.UniqueQuery{AppID: app, EventType: inapp.EventClicked, From: "2026-11-01", To: "2026-11-30", By: inapp.UniqueByDay})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out += fmt.Sprintf("%s unique clickers by day: %v\n", app, u)
 	}
 	return out
 }
