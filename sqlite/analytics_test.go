@@ -130,24 +130,7 @@ func TestAnalyticsQueryPlans(t *testing.T) {
 			"SEARCH analytics_rollups USING PRIMARY KEY (app_id=? AND day>? AND day<?)",
 		}},
 	} {
-		args := make([]any, c.args)
-		for i := range args {
-			args[i] = "x"
-		}
-		rows, err := db.read.Query("EXPLAIN QUERY PLAN "+c.query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db.read, name, c.query, c.args)
 		for _, want := range c.want {
 			if !slices.Contains(plan, want) {
 				t.Errorf("%s: plan %q lacks %q", name, plan, want)

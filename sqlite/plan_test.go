@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,20 +26,7 @@ func TestQueryPlans(t *testing.T) {
 		"CountSegmentMembers":  `SELECT count(*) FROM segment_members WHERE app_id = ? AND segment_id = ?`,
 		"ListImportJobs":       `SELECT seq, doc, state FROM import_jobs WHERE app_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
 	} {
-		rows, err := db.read.Query("EXPLAIN QUERY PLAN "+query, "a", "b", "c", "d")
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db.read, name, query, 4)
 		for _, step := range plan {
 			if strings.HasPrefix(step, "SCAN ") {
 				t.Errorf("%s scans a table: %q", name, plan)
@@ -46,4 +34,33 @@ func TestQueryPlans(t *testing.T) {
 		}
 		t.Logf("%s: %q", name, plan)
 	}
+}
+
+// queryPlan is SQLite's plan for query (EXPLAIN QUERY PLAN, one detail
+// line a step), with n placeholder arguments: their values do not change
+// which index a plan takes.
+func queryPlan(t *testing.T, db *sql.DB, name, query string, n int) []string {
+	t.Helper()
+	args := make([]any, n)
+	for i := range args {
+		args[i] = "x"
+	}
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return plan
 }

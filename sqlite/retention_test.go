@@ -46,24 +46,7 @@ func TestPruneQueryPlans(t *testing.T) {
 		}},
 		"rollups": {pruneRollupsSQL, 4, []string{"SEARCH analytics_rollups USING PRIMARY KEY (app_id=? AND day>? AND day<?)"}},
 	} {
-		args := make([]any, c.args)
-		for i := range args {
-			args[i] = "x"
-		}
-		rows, err := db.write.Query("EXPLAIN QUERY PLAN "+c.query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db.write, name, c.query, c.args)
 		t.Logf("%s: %q", name, plan)
 		for _, want := range c.want {
 			if !slices.Contains(plan, want) {
