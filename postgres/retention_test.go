@@ -1,11 +1,8 @@
 package postgres
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/postgres/pgtest"
@@ -27,17 +24,7 @@ func TestPostgresStoreRetention(t *testing.T) {
 // priced out, so a plan that still has one has no index to use and would
 // read the whole table on every batch.
 func TestPostgresPruneQueryPlans(t *testing.T) {
-	ctx := context.Background()
-	db := open(t, pgtest.NewDatabase(t))
-	conn, err := db.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SET enable_seqscan = off`); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Exec(ctx, `RESET enable_seqscan`)
+	plan := queryPlanner(t, open(t, pgtest.NewDatabase(t)))
 	for name, q := range map[string]struct {
 		sql  string
 		args []any
@@ -49,15 +36,7 @@ func TestPostgresPruneQueryPlans(t *testing.T) {
 		"uniques":       {pruneUniquesSQL, []any{"a", "c", "2026-01-01", int64(10)}, []string{"analytics_uniques_pkey"}},
 		"rollups":       {pruneRollupsSQL, []any{"a", "2026-01-01", "c", int64(10)}, []string{"analytics_rollups_pkey", "analytics_uniques_pkey"}},
 	} {
-		rows, err := conn.Query(ctx, "EXPLAIN "+q.sql, q.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		text := strings.Join(plan, "\n")
+		text := plan(name, q.sql, q.args...)
 		if strings.Contains(text, "Seq Scan") {
 			t.Errorf("%s scans a table:\n%s", name, text)
 		}
