@@ -168,6 +168,27 @@ type CapCount struct {
 	Day   int // on the day asked for
 }
 
+// TotalCapDay is the cap counters' day bucket for the all-time total.
+const TotalCapDay = "*"
+
+// AddCapCount folds one stored counter row (its day bucket, campaign and
+// count) into counts: as the campaign's Total when the bucket is
+// TotalCapDay, as its Day when the bucket is day; a row of another day is
+// left out.
+func AddCapCount(counts map[string]CapCount, bucket, campaign string, n int64, day string) {
+	if bucket != TotalCapDay && bucket != day {
+		return
+	}
+	c := counts[campaign]
+	if bucket == TotalCapDay {
+		c.Total = int(n)
+	}
+	if bucket == day {
+		c.Day = int(n)
+	}
+	counts[campaign] = c
+}
+
 type EventStore interface {
 	// RecordEvents stores events in one transaction. Records must be
 	// validated first: a nil Event or empty ID fails the whole call (EINVALID). An event whose

@@ -15,7 +15,7 @@ import (
 )
 
 // totalDay is the counters' day bucket for the all-time total.
-const totalDay = "*"
+const totalDay = inapp.TotalCapDay
 
 // counterKey is one row of the counters table.
 type counterKey struct {
@@ -250,14 +250,7 @@ func (db *DB) CapCounts(ctx context.Context, appID, endpointID, day string) (map
 	var d, campaign string
 	var n int64
 	_, err = pgx.ForEachRow(rows, []any{&d, &campaign, &n}, func() error {
-		c := counts[campaign]
-		if d == totalDay {
-			c.Total = int(n)
-		}
-		if d == dayKey {
-			c.Day = int(n)
-		}
-		counts[campaign] = c
+		inapp.AddCapCount(counts, d, campaign, n, dayKey)
 		return nil
 	})
 	if err != nil {

@@ -65,16 +65,7 @@ func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []stri
 	local = keyText(local)
 	counts := make(map[string]inapp.CapCount, len(counters))
 	for _, r := range counters {
-		c := counts[r.campaign]
-		switch r.day {
-		case totalDay:
-			c.Total = int(r.n)
-		case local:
-			c.Day = int(r.n)
-		default:
-			continue
-		}
-		counts[r.campaign] = c
+		inapp.AddCapCount(counts, r.day, r.campaign, r.n, local)
 	}
 	return ep, counts, nil
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // totalDay is the counters' day bucket for the all-time total.
-const totalDay = "*"
+const totalDay = inapp.TotalCapDay
 
 // counterKey is one row of the counters table.
 type counterKey struct {
@@ -165,18 +165,11 @@ func (db *DB) CapCounts(ctx context.Context, appID, endpointID, day string) (map
 	counts := map[string]inapp.CapCount{}
 	for rows.Next() {
 		var d, campaign string
-		var n int
+		var n int64
 		if err := rows.Scan(&d, &campaign, &n); err != nil {
 			return nil, fmt.Errorf("sqlite: cap counts: %w", err)
 		}
-		c := counts[campaign]
-		if d == totalDay {
-			c.Total = n
-		}
-		if d == day {
-			c.Day = n
-		}
-		counts[campaign] = c
+		inapp.AddCapCount(counts, d, campaign, n, day)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: cap counts: %w", err)
