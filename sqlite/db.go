@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 
 	inapp "github.com/inappd/inappd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -35,6 +36,9 @@ type DB struct {
 	getEndpointStmt  *sql.Stmt
 	capCountsStmt    *sql.Stmt
 	endpointCapsStmt *sql.Stmt
+
+	commits atomic.Int64  // write transactions committed (update)
+	ckpt    *checkpointer // copies the WAL back beside the writer (checkpoint.go)
 }
 
 var _ inapp.Store = (*DB)(nil)
@@ -89,6 +93,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.ckpt, err = startCheckpointer(uri, &db.commits); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -115,11 +123,9 @@ func writerParams() string {
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", "temp_store(memory)")
 	q.Add("_pragma", "cache_size(-32000)") // 32 MB of page cache for the hot indexes
-	// Checkpoint every 10,000 pages (40 MB) rather than 1,000: a page that
-	// many commits rewrite (counters, the top of the event index) is copied
-	// back to the database once per checkpoint, so this cuts the bytes
-	// written per event by about a third.
-	q.Add("_pragma", "wal_autocheckpoint(10000)")
+	// The checkpointer goroutine copies the WAL back (checkpoint.go); the
+	// writer's own autocheckpoint is only its guard.
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerAutocheckpoint))
 	// …and give the WAL file back after a burst that grew it further.
 	q.Add("_pragma", "journal_size_limit(67108864)")
 	return q.Encode()
@@ -155,6 +161,9 @@ func (db *DB) Close() error {
 	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
+	}
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.close())
 	}
 	// optimize updates the query planner's statistics where they went
 	// stale, as SQLite recommends doing before closing.

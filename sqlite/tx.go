@@ -32,5 +32,6 @@ func (db *DB) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
+	db.commits.Add(1)
 	return nil
 }

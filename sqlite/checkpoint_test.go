@@ -1,0 +1,74 @@
+package sqlite
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/storetest"
+)
+
+// TestBackgroundCheckpoint: commits leave the copying back into the
+// database file to the checkpointer (the writer's own autocheckpoint sits
+// far above what these batches write), and the checkpointer does it within
+// a few of its ticks, so the database file catches up with the WAL while
+// the writer goes on.
+func TestBackgroundCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "inappd.db")
+	db := open(t, path)
+	defer func() { db.Close() }()
+	size := func(p string) int64 {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	// Let a checkpoint of the migrations pass, so that the sizes below
+	// measure the events alone.
+	time.Sleep(2 * checkpointEvery)
+	before := size(path)
+
+	n := 0
+	for range 10 {
+		batch := make([]*inapp.EventRecord, 1000)
+		for i := range batch {
+			n++
+			batch[i] = storetest.BenchEvent(n)
+		}
+		if _, err := db.RecordEvents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wal := size(path + "-wal")
+	if wal < 4<<20 {
+		t.Fatalf("the WAL holds %d bytes after 10,000 events; expected several MB (did the batches land?)", wal)
+	}
+	if frames := wal / 4096; frames >= writerAutocheckpoint {
+		t.Fatalf("the test wrote %d frames, past the writer's own guard (%d): it cannot tell who checkpointed", frames, writerAutocheckpoint)
+	}
+
+	deadline := time.Now().Add(5 * checkpointEvery)
+	for size(path)-before < wal/4 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file grew %d bytes in %v while the WAL holds %d: no background checkpoint", size(path)-before, 5*checkpointEvery, wal)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The data is readable, and survives a close and reopen.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = open(t, path)
+	var stored int
+	if err := db.read.QueryRow(`SELECT count(*) FROM events`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != n {
+		t.Errorf("%d events stored, want %d", stored, n)
+	}
+}
