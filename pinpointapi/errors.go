@@ -1,12 +1,12 @@
 package pinpointapi
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 
+	"github.com/google/uuid"
 	inapp "github.com/inappd/inappd"
 )
 
@@ -49,11 +49,7 @@ func (s *Server) writeError(c *call, err error) {
 
 // newRequestID returns a random UUID (version 4), the form AWS uses.
 func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	return uuid.NewString()
 }
 
 func parsePositiveInt(s string) (int, error) {
