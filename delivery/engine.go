@@ -229,7 +229,12 @@ func (r *request) pick(out []pick) []pick {
 	picked := len(out) // test sends
 	// Locals, kept in registers: the loop's writes to out could alias r's
 	// fields as far as the compiler knows.
-	sub, tz, counts := &r.subject, r.tz, r.counts
+	sub, tz, counts := r.subject, r.tz, r.counts
+	// The campaigns' segments share conditions: each is evaluated once
+	// for this endpoint (targeting.Memo).
+	var memo targeting.Memo
+	memo.Reset(r.snap.ncond)
+	sub.Memo = &memo
 	for n, c := range r.snap.entries {
 		if len(out) == cap(out) {
 			break
@@ -237,7 +242,7 @@ func (r *request) pick(out []pick) []pick {
 		if picked > 0 && testSent(tests, out[:picked], c.id) {
 			continue
 		}
-		if i, ok := c.evaluate(sub, tz, counts); ok {
+		if i, ok := c.evaluate(&sub, tz, counts); ok {
 			out = append(out, pick{entry: int32(n), item: int32(i)})
 		}
 	}

@@ -36,7 +36,12 @@ type snapshot struct {
 	segments []*inapp.Segment
 	// inputs fingerprints the settings and segments it was compiled with
 	// (inputsOf): the next build reuses its entries if they did not change.
-	inputs       uint64
+	inputs uint64
+	// conds numbers the segments' conditions (shared with the previous
+	// snapshot when its entries are reused); ncond is its length once this
+	// snapshot was built: the size of a request's targeting.Memo.
+	conds        *targeting.CondTable
+	ncond        int
 	usesCaps     bool // some campaign has a daily or total cap
 	usesActivity bool // some segment looks at Behavior.Recency
 	// some segment is (or is built on) an IMPORT segment
@@ -154,6 +159,14 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 		}
 		return src.GetSegment(ctx, appID, id, version)
 	})
+	// Reused entries keep their condition numbers, so they keep the table
+	// they were numbered in.
+	if prior != nil && prev.conds != nil {
+		snap.conds = prev.conds
+	} else {
+		snap.conds = targeting.NewCondTable()
+	}
+	segments.InternConds(snap.conds)
 	templates := map[inapp.TemplateRef]*inapp.Template{}
 	template := func(ref inapp.TemplateRef) (*inapp.Template, error) {
 		if t, ok := templates[ref]; ok {
@@ -192,6 +205,7 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 		snap.usesActivity = snap.usesActivity || e.segment != nil && e.segment.UsesActivity()
 		snap.usesMembership = snap.usesMembership || e.segment != nil && e.segment.UsesMembership()
 	}
+	snap.ncond = snap.conds.Len()
 	sort.Slice(snap.entries, func(i, j int) bool { return before(snap.entries[i], snap.entries[j]) })
 	sort.Slice(snap.held, func(i, j int) bool { return before(snap.held[i], snap.held[j]) })
 	if err := buildTests(ctx, src, appID, now, camps, snap, template); err != nil {

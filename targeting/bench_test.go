@@ -62,7 +62,17 @@ func benchDimension(r *rand.Rand, i int, all bool) string {
 func benchSegments(tb testing.TB, n int) []*Segment { return benchSegmentsOf(tb, n, false) }
 
 func benchSegmentsOf(tb testing.TB, n int, all bool) []*Segment {
+	return benchSegmentsWith(tb, n, all, nil)
+}
+
+// benchSegmentsWith compiles the segments of benchSegmentsOf, numbering
+// their conditions in table when it is not nil.
+func benchSegmentsWith(tb testing.TB, n int, all bool, table *CondTable) []*Segment {
 	r := rand.New(rand.NewPCG(1, 2))
+	compiler := NewCompiler(nil)
+	if table != nil {
+		compiler.InternConds(table)
+	}
 	segs := make([]*Segment, 0, n)
 	for i := 0; i < n; i++ {
 		want := 3 + r.IntN(3)
@@ -74,7 +84,7 @@ func benchSegmentsOf(tb testing.TB, n int, all bool) []*Segment {
 			}
 			merge(d, &part)
 		}
-		s, err := CompileSegment(&inapp.Segment{ID: fmt.Sprint("seg-", i), Version: 1, SegmentType: "DIMENSIONAL", Dimensions: d}, nil)
+		s, err := compiler.Compile(&inapp.Segment{ID: fmt.Sprint("seg-", i), Version: 1, SegmentType: "DIMENSIONAL", Dimensions: d})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -141,13 +151,30 @@ func BenchmarkMatch1000SegmentsAllMatch(b *testing.B) {
 	benchMatch(b, benchSegmentsOf(b, 1000, true))
 }
 
-func benchMatch(b *testing.B, segs []*Segment) {
+// The same segments with their conditions numbered, and a Memo per op as
+// GetInAppMessages keeps one per request: shared conditions are evaluated
+// once.
+func BenchmarkMatch1000SegmentsMemo(b *testing.B) {
+	table := NewCondTable()
+	segs := benchSegmentsWith(b, 1000, false, table)
+	var memo Memo
+	benchMatchMemo(b, segs, &memo, table.Len())
+	b.ReportMetric(float64(table.Len()-1), "conditions")
+}
+
+func benchMatch(b *testing.B, segs []*Segment) { benchMatchMemo(b, segs, nil, 0) }
+
+func benchMatchMemo(b *testing.B, segs []*Segment, memo *Memo, n int) {
 	sub := benchSubject()
+	sub.Memo = memo
 	matched := 0
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		matched = 0
+		if memo != nil {
+			memo.Reset(n)
+		}
 		for _, s := range segs {
 			if s.Match(sub) {
 				matched++

@@ -25,6 +25,10 @@ type Subject struct {
 	// segment. Nil means no import information: every IMPORT segment then
 	// matches nothing.
 	Member func(segmentID, endpointID string) bool
+	// Memo, when set, keeps the results of numbered conditions (see
+	// CondTable) across the Match calls made for this subject. Reset it
+	// whenever Endpoint, LastActive, Now or Member change.
+	Memo *Memo
 }
 
 // LastActive is the activity time to put in Subject.LastActive: the later of
@@ -176,7 +180,7 @@ func (g *group) match(sub *Subject, e *inapp.Endpoint) bool {
 
 func matchConds(cs []cond, sub *Subject, e *inapp.Endpoint) bool {
 	for i := range cs {
-		if !cs[i].match(sub, e) {
+		if !cs[i].eval(sub, e) {
 			return false
 		}
 	}
@@ -231,6 +235,7 @@ const (
 
 // cond is one dimension, compiled.
 type cond struct {
+	id     uint32 // CondTable number, 0 for none
 	kind   condKind
 	op     uint8 // attr*, cmp*; for set dimensions and recency: 1 = EXCLUSIVE / INACTIVE
 	field  uint8
@@ -488,6 +493,7 @@ const maxDepth = 16
 // build; it is not safe for concurrent use.
 type Compiler struct {
 	lookup Lookup
+	conds  *CondTable          // numbers the conditions, when set
 	refs   map[segRef]*Segment // by requested and by resolved (id, version)
 	stack  []segRef
 }
@@ -502,6 +508,10 @@ type segRef struct {
 func NewCompiler(lookup Lookup) *Compiler {
 	return &Compiler{lookup: lookup, refs: make(map[segRef]*Segment)}
 }
+
+// InternConds makes c number the conditions it compiles in t, so that a
+// Memo can share their results among segments (see memo.go).
+func (c *Compiler) InternConds(t *CondTable) { c.conds = t }
 
 // CompileSegment validates and compiles one segment. Its source segments
 // are resolved through lookup and compiled recursively; a cycle is an error.
@@ -808,6 +818,7 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 			return nil, err
 		}
 		c.kind, c.name = condAttr, name
+		st.number(&c, d.Attributes[name])
 		cs = append(cs, c)
 	}
 	if b := d.Behavior; b != nil && b.Recency != nil {
@@ -815,6 +826,7 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 		if err != nil {
 			return nil, err
 		}
+		st.number(&c, b.Recency)
 		cs = append(cs, c)
 	}
 	if m := d.Demographic; m != nil {
@@ -838,6 +850,7 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 				return nil, err
 			}
 			c.kind, c.field = condDemo, f.field
+			st.number(&c, f.dim)
 			cs = append(cs, c)
 		}
 	}
@@ -848,6 +861,7 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 				return nil, err
 			}
 			c.kind = condCountry
+			st.number(&c, l.Country)
 			cs = append(cs, c)
 		}
 		if l.GPSPoint != nil {
@@ -855,7 +869,9 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 			if err != nil {
 				return nil, err
 			}
-			cs = append(cs, cond{kind: condGPS, gps: g})
+			c := cond{kind: condGPS, gps: g}
+			st.number(&c, l.GPSPoint)
+			cs = append(cs, c)
 		}
 	}
 	for _, name := range sortedKeys(d.Metrics) {
@@ -864,6 +880,7 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 			return nil, err
 		}
 		c.kind, c.name = condMetric, name
+		st.number(&c, d.Metrics[name])
 		cs = append(cs, c)
 	}
 	for _, name := range sortedKeys(d.UserAttributes) {
@@ -872,10 +889,22 @@ func (st *compileState) dims(d *inapp.SegmentDimensions, path string) ([]cond, e
 			return nil, err
 		}
 		c.kind, c.name = condUserAttr, name
+		st.number(&c, d.UserAttributes[name])
 		cs = append(cs, c)
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cost(&cs[i]) < cost(&cs[j]) })
 	return cs, nil
+}
+
+// number gives c its CondTable number when the compiler numbers
+// conditions; dim is what c was compiled from.
+func (st *compileState) number(c *cond, dim any) {
+	if st.c == nil || st.c.conds == nil {
+		return
+	}
+	if key := condKey(c.kind, c.field, c.name, dim); key != "" {
+		c.id = st.c.conds.intern(key)
+	}
 }
 
 // cost orders the conditions of an AND, cheapest first (the order does not
