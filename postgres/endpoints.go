@@ -345,8 +345,26 @@ func (db *DB) ScanEndpoints(ctx context.Context, appID string, fn func(*inapp.En
 // scanEndpoints walks an app's endpoints a batch at a time, decoding on
 // every core (internal/scan) while the next batch is read.
 func scanEndpoints(ctx context.Context, q querier, appID string, fn func(*inapp.Endpoint) bool) error {
+	return scan.Decode(ctx, endpointDocs(q, appID), inapp.DecodeEndpoint, fn)
+}
+
+// ScanEndpointDocs hands the stored documents of the app's endpoints
+// (what inapp.DecodeEndpoint reads) to fn a batch at a time, each endpoint
+// once, from up to GOMAXPROCS goroutines at once; it stops at fn's first
+// error. A segment size estimate decodes only what its segment reads.
+func (db *DB) ScanEndpointDocs(ctx context.Context, appID string, fn func(docs []string) error) error {
+	if err := appExists(ctx, db.pool, appID); err != nil {
+		return wrapErr("scan endpoints", err)
+	}
+	err := scan.Batches(ctx, endpointDocs(db.pool, appID), false, fn)
+	return wrapErr("scan endpoints", err)
+}
+
+// endpointDocs reads an app's endpoint documents in ID order, scanBatch
+// per call, each call after the last.
+func endpointDocs(q querier, appID string) scan.Read {
 	after := ""
-	read := func(ctx context.Context) ([]string, bool, error) {
+	return func(ctx context.Context) ([]string, bool, error) {
 		rows, err := q.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id > $2 ORDER BY id LIMIT $3`, appID, after, scanBatch)
 		if err != nil {
 			return nil, false, err
@@ -362,5 +380,4 @@ func scanEndpoints(ctx context.Context, q querier, appID string, fn func(*inapp.
 		}
 		return docs, len(docs) == scanBatch, nil
 	}
-	return scan.Decode(ctx, read, inapp.DecodeEndpoint, fn)
 }

@@ -106,3 +106,81 @@ func drain[T any](c <-chan T) {
 	for range c {
 	}
 }
+
+// Batches hands every batch read returns to fn, on GOMAXPROCS goroutines
+// at once, and stops at the first error. When concurrent is true, read is
+// safe for concurrent use (each call claims its own range of rows): every
+// goroutine then reads and processes its own batches, so that reading,
+// the slower half of a scan, also uses every core. Otherwise one goroutine
+// reads while the others process.
+func Batches(parent context.Context, read Read, concurrent bool, fn func(docs []string) error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	workers := runtime.GOMAXPROCS(0)
+	var (
+		once     sync.Once
+		firstErr error
+	)
+	fail := func(err error) {
+		once.Do(func() { firstErr = err; cancel() })
+	}
+	var wg sync.WaitGroup
+	if concurrent {
+		for range workers {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					docs, more, err := read(ctx)
+					if err == nil && len(docs) > 0 {
+						err = fn(docs)
+					}
+					if err != nil {
+						fail(err)
+						return
+					}
+					if !more {
+						return
+					}
+				}
+			})
+		}
+	} else {
+		batches := make(chan []string, workers)
+		wg.Go(func() {
+			defer close(batches)
+			for {
+				docs, more, err := read(ctx)
+				if err != nil {
+					fail(err)
+					return
+				}
+				if len(docs) > 0 {
+					select {
+					case batches <- docs:
+					case <-ctx.Done():
+						return
+					}
+				}
+				if !more {
+					return
+				}
+			}
+		})
+		for range workers {
+			wg.Go(func() {
+				for docs := range batches {
+					if ctx.Err() != nil {
+						continue // drain: the reader stops at the cancellation
+					}
+					if err := fn(docs); err != nil {
+						fail(err)
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return parent.Err() // a scan cut short by the caller is not a full one
+}

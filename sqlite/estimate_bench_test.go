@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/endpointdoc"
+	"github.com/inappd/inappd/internal/scan"
+	"github.com/inappd/inappd/targeting"
+)
+
+// BenchmarkEstimate compares, in one run, a segment size estimate's scan
+// and match (the 4-dimension segment of the million-endpoint import test)
+// over INAPPD_ESTIMATE_ENDPOINTS endpoints (200,000 unless set) shaped and
+// ordered as that test imports them (random IDs, so key order is not
+// table order):
+//
+//   - key+full: before, ScanEndpoints in key order, every document decoded
+//     whole, matched on one goroutine;
+//   - table+full: ScanEndpoints now (table order), the estimate of a store
+//     without ScanEndpointDocs;
+//   - table+endpointdoc: the estimate now, ScanEndpointDocs and a decode of
+//     what the segment reads, matched on every core.
+//
+// INAPPD_ESTIMATE_DB names a database file to keep between runs (built on
+// first use).
+//
+//	INAPPD_ESTIMATE_ENDPOINTS=1000000 INAPPD_ESTIMATE_DB=/tmp/est.db go test ./sqlite -run XXX -bench Estimate -benchtime 3x
+func BenchmarkEstimate(b *testing.B) {
+	n := 200_000
+	if v, err := strconv.Atoi(os.Getenv("INAPPD_ESTIMATE_ENDPOINTS")); err == nil && v > 0 {
+		n = v
+	}
+	path := os.Getenv("INAPPD_ESTIMATE_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "inappd.db")
+	}
+	db := estimateBenchDB(b, path, n)
+	defer db.Close()
+	ctx := context.Background()
+	var dims inapp.SegmentDimensions
+	if err := json.Unmarshal([]byte(`{"UserAttributes":{"plan":{"AttributeType":"INCLUSIVE","Values":["free","team"]}},
+		"Demographic":{"Platform":{"DimensionType":"INCLUSIVE","Values":["ios"]}},"Location":{"Country":{"DimensionType":"INCLUSIVE","Values":["FR"]}},
+		"Metrics":{"sessions":{"ComparisonOperator":"GREATER_THAN","Value":10}}}`), &dims); err != nil {
+		b.Fatal(err)
+	}
+	seg, err := targeting.CompileSegment(&inapp.Segment{SegmentType: "DIMENSIONAL", Dimensions: &dims}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	wantMatched := -1
+	check := func(b *testing.B, scanned, matched int) {
+		if scanned != n || wantMatched >= 0 && matched != wantMatched {
+			b.Fatalf("scanned %d, matched %d; want %d, %d", scanned, matched, n, wantMatched)
+		}
+		wantMatched = matched
+	}
+	fullMatch := func(read scan.Read) (scanned, matched int) {
+		sub := &targeting.Subject{Now: now}
+		err := scan.Decode(ctx, read, inapp.DecodeEndpoint, func(e *inapp.Endpoint) bool {
+			scanned++
+			sub.Endpoint, sub.LastActive = e, targeting.LastActive(e, time.Time{})
+			if seg.Match(sub) {
+				matched++
+			}
+			return true
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return scanned, matched
+	}
+	b.Run("key+full", func(b *testing.B) {
+		for b.Loop() {
+			scanned, matched := fullMatch(db.endpointDocsByKey("app"))
+			check(b, scanned, matched)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/endpoint")
+	})
+	b.Run("table+full", func(b *testing.B) {
+		for b.Loop() {
+			read, _, done, err := db.endpointDocs(ctx, "app")
+			if err != nil {
+				b.Fatal(err)
+			}
+			scanned, matched := fullMatch(read)
+			done()
+			check(b, scanned, matched)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/endpoint")
+	})
+	b.Run("table+endpointdoc", func(b *testing.B) {
+		reads := seg.Reads()
+		pool := sync.Pool{New: func() any { return endpointdoc.New(reads.Attributes, reads.UserAttributes, reads.Metrics) }}
+		for b.Loop() {
+			var scanned, matched atomic.Int64
+			err := db.ScanEndpointDocs(ctx, "app", func(docs []string) error {
+				d := pool.Get().(*endpointdoc.Decoder)
+				defer pool.Put(d)
+				sub := &targeting.Subject{Now: now}
+				var m int64
+				for _, doc := range docs {
+					e, err := d.Decode(doc)
+					if err != nil {
+						return err
+					}
+					sub.Endpoint = e
+					if seg.Match(sub) {
+						m++
+					}
+				}
+				scanned.Add(int64(len(docs)))
+				matched.Add(m)
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			check(b, int(scanned.Load()), int(matched.Load()))
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/endpoint")
+	})
+}
+
+// estimateBenchDB opens the database at path, first filling it with n
+// endpoints of app "app" as the import test writes them, unless the file
+// exists.
+func estimateBenchDB(b *testing.B, path string, n int) *DB {
+	ctx := context.Background()
+	_, statErr := os.Stat(path)
+	db := open(b, path)
+	if statErr == nil {
+		return db
+	}
+	if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	now := inapp.FormatTime(time.Now())
+	const chunk = 5000
+	for start := 0; start < n; start += chunk {
+		var ids []string
+		reqs := map[string]*inapp.EndpointRequest{}
+		for i := start; i < min(start+chunk, n); i++ {
+			h := sha256.Sum256([]byte(strconv.Itoa(i)))
+			x := hex.EncodeToString(h[:16])
+			id := x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
+			ids = append(ids, id)
+			reqs[id] = &inapp.EndpointRequest{
+				ChannelType: "IN_APP",
+				User:        &inapp.EndpointUser{UserID: "user-" + x[:12], UserAttributes: map[string][]string{"plan": {[]string{"free", "pro", "team"}[i%3]}}},
+				Attributes:  map[string][]string{"interests": {"shoes", "hats"}},
+				Demographic: &inapp.Demographic{Platform: []string{"ios", "android", "web"}[i%3], Timezone: "Europe/Paris"},
+				Location:    &inapp.Location{Country: "FR"},
+				Metrics:     map[string]float64{"sessions": float64(i % 50)},
+			}
+		}
+		err := db.UpdateEndpoints(ctx, "app", ids, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
+			return inapp.ApplyEndpointRequest(cur, reqs[id], "app", id, now), nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db
+}
