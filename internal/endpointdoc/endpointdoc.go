@@ -12,6 +12,14 @@
 // escaped or non-UTF-8 string, a null where a value was expected, anything
 // malformed) is handed to inapp.DecodeEndpoint instead, which then decides:
 // the fast path only ever takes documents whose meaning is unambiguous.
+//
+// Why a tokenizer of its own rather than a JSON library's: measured on the
+// same documents, a strict walk with github.com/tidwall/gjson took
+// 1.6–1.9 µs per document (as long as decoding everything with go-json),
+// and github.com/buger/jsonparser accepts malformed input (trailing
+// commas, "01", raw control characters) that would then need a separate
+// validator; this one takes 0.56–0.61 µs, which is what puts an estimate
+// over a million endpoints under 2 s.
 package endpointdoc
 
 import (

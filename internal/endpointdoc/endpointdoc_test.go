@@ -255,6 +255,30 @@ var edgeDocs = []string{
 	`{"Id"`,
 	`{"Demographic":{"Platform":"ios","Timezone":"Europe/Paris"},"Location":{"Country":"FR","City":"Tōkyō"},"User":{"UserId":"u","UserAttributes":{"tier":["gold"]}}}`,
 	`{"Unknown":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`,
+	// Past go-json's nesting limit: an error there, so never the fast path.
+	`{"Unknown":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
+	// Malformed in ways a lenient tokenizer (one that finds the ends of
+	// values without checking them) would let through.
+	`{"Metrics":{"m":1e}}`,
+	`{"Metrics":{"m":+1}}`,
+	`{"Metrics":{"m":.5}}`,
+	`{"Metrics":{"m":0x10}}`,
+	`{"Metrics":{"m":NaN,"n":Infinity}}`,
+	`{"Location":{"Latitude":1e400}}`,
+	`{"Id":"a" "ChannelType":"IN_APP"}`,
+	`{"Id":"a",,"ChannelType":"IN_APP"}`,
+	`{"Id"::"a"}`,
+	`{,"Id":"a"}`,
+	`{"Id":"a"}}`,
+	`{"Id":"a"}{}`,
+	`{"Demographic":{"Platform":"ios",}}`,
+	`{"Attributes":{"plan":["a",]}}`,
+	`{"Attributes":{"other":["a" "b"]}}`,
+	`{"Unknown":nul}`,
+	`{"Unknown":truex}`,
+	"{\"Id\":\"raw\ttab\"}",
+	"\ufeff{}",
+	"{\"Demographic\":{\"Ma\u212ae\":\"kelvin\"}}", // K is the Kelvin sign: the standard decoders fold it to Make
 }
 
 // TestDecodeEdgeDocuments: odd documents decode as inapp.DecodeEndpoint
