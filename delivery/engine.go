@@ -17,6 +17,7 @@ import (
 	"time"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/endpointdoc"
 	"github.com/inappd/inappd/targeting"
 )
 
@@ -43,8 +44,10 @@ type EndpointCaps interface {
 	// GetEndpointCaps returns the endpoint, as GetEndpoint does, and its
 	// display counts per campaign: totals, and the counts of the day that
 	// day(endpoint) names. days are the days that may be (see
-	// candidateDays); another costs the store a second read.
-	GetEndpointCaps(ctx context.Context, appID, endpointID string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error)
+	// candidateDays); another costs the store a second read. decode, when
+	// not nil, decodes the endpoint's stored document instead of
+	// inapp.DecodeEndpoint.
+	GetEndpointCaps(ctx context.Context, appID, endpointID string, days []string, day func(*inapp.Endpoint) string, decode func(doc string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error)
 }
 
 // candidateDays are the days an endpoint's local day can be at now,
@@ -119,6 +122,17 @@ type request struct {
 	tz       string
 	subject  targeting.Subject
 	counts   map[string]inapp.CapCount
+	// decoder decoded endpoint, which lives in it: give it back to the
+	// snapshot (release) only once the answer is written.
+	decoder *endpointdoc.Decoder
+}
+
+// release returns what the request borrowed from its snapshot.
+func (r *request) release() {
+	if r.decoder != nil {
+		r.snap.decoders.Put(r.decoder)
+		r.decoder = nil
+	}
 }
 
 // pick is one message of the answer, by position in the snapshot: no
@@ -165,9 +179,16 @@ func (e *Engine) load(ctx context.Context, appID, endpointID string, r *request,
 	if caps, ok := e.src.(EndpointCaps); ok && (snap.usesCaps || full) {
 		// One statement for the endpoint and its counters.
 		now := r.now
+		var decode func(string) (*inapp.Endpoint, error)
+		if !full {
+			// GetInAppMessages needs only what the segments read (Explain
+			// shows the whole endpoint).
+			r.decoder = snap.decoder()
+			decode = r.decoder.Decode
+		}
 		ep, r.counts, err = caps.GetEndpointCaps(ctx, appID, endpointID, candidateDays(now), func(ep *inapp.Endpoint) string {
 			return targeting.LocalDay(now, ep.Timezone())
-		})
+		}, decode)
 		counted = true
 	} else {
 		ep, err = e.src.GetEndpoint(ctx, appID, endpointID)
@@ -271,6 +292,7 @@ func (e *Engine) InAppMessages(ctx context.Context, appID, endpointID string) ([
 // allocation a full answer costs.
 func (e *Engine) AppendInAppMessages(ctx context.Context, dst []byte, appID, endpointID string) ([]byte, error) {
 	var r request
+	defer r.release()
 	if err := e.load(ctx, appID, endpointID, &r, false); err != nil {
 		return dst, err
 	}

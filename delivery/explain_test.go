@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -30,6 +31,27 @@ func (a *appSource) GetEndpoint(_ context.Context, _, id string) (*inapp.Endpoin
 
 func (a *appSource) CapCounts(_ context.Context, _, endpointID, _ string) (map[string]inapp.CapCount, error) {
 	return a.caps[endpointID], nil
+}
+
+// GetEndpointCaps hands decode the endpoint as a stored document, as the
+// backends do: GetInAppMessages decodes it keeping only what its segments
+// read, Explain (decode nil) gets it whole, and the two must still agree.
+func (a *appSource) GetEndpointCaps(ctx context.Context, appID, id string, _ []string, day func(*inapp.Endpoint) string, decode func(string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
+	e, err := a.GetEndpoint(ctx, appID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if decode != nil {
+		doc, err := json.Marshal(e)
+		if err != nil {
+			return nil, nil, err
+		}
+		if e, err = decode(string(doc)); err != nil {
+			return nil, nil, err
+		}
+	}
+	counts, err := a.CapCounts(ctx, appID, id, day(e))
+	return e, counts, err
 }
 
 func (a *appSource) ListTestSends(_ context.Context, _, campaignID string, now time.Time) ([]*inapp.TestSend, error) {
@@ -87,6 +109,9 @@ func randomApp(rng *rand.Rand, n int) *appSource {
 	for i := range 12 {
 		e := inAppEndpoint(fmt.Sprintf("e%02d", i))
 		e.Attributes["plan"] = []string{plans[i%3]}
+		// Read by no segment: GetInAppMessages' decoder drops them.
+		e.Attributes["favourite"] = []string{"tea", "cake"}
+		e.Metrics = map[string]float64{"visits": float64(i)}
 		switch i {
 		case 10:
 			e.OptOut = "ALL"

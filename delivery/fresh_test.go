@@ -284,7 +284,7 @@ type capsSource struct {
 	separate atomic.Int32 // GetEndpoint and CapCounts calls
 }
 
-func (c *capsSource) GetEndpointCaps(_ context.Context, _, id string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
+func (c *capsSource) GetEndpointCaps(_ context.Context, _, id string, days []string, day func(*inapp.Endpoint) string, _ func(string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
 	if c.endpoint == nil || c.endpoint.ID != id {
 		return nil, nil, inapp.Errorf(inapp.ENOTFOUND, "no endpoint %s", id)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/endpointdoc"
 	"github.com/inappd/inappd/targeting"
 )
 
@@ -40,10 +41,14 @@ type snapshot struct {
 	// conds numbers the segments' conditions (shared with the previous
 	// snapshot when its entries are reused); ncond is its length once this
 	// snapshot was built: the size of a request's targeting.Memo.
-	conds        *targeting.CondTable
-	ncond        int
-	usesCaps     bool // some campaign has a daily or total cap
-	usesActivity bool // some segment looks at Behavior.Recency
+	conds *targeting.CondTable
+	ncond int
+	// reads are the endpoint map entries the entries' segments read;
+	// decoders decode endpoints keeping only those (GetInAppMessages).
+	reads        targeting.Reads
+	decoders     *sync.Pool // shared by copies of the snapshot (same reads)
+	usesCaps     bool       // some campaign has a daily or total cap
+	usesActivity bool       // some segment looks at Behavior.Recency
 	// some segment is (or is built on) an IMPORT segment
 	usesMembership bool
 }
@@ -125,6 +130,15 @@ func (c *entry) evaluate(s *targeting.Subject, tz string, counts map[string]inap
 	return i, true
 }
 
+// decoder returns an endpoint decoder for this snapshot's segments; give
+// it back to decoders once done with what it decoded.
+func (s *snapshot) decoder() *endpointdoc.Decoder {
+	if d, ok := s.decoders.Get().(*endpointdoc.Decoder); ok {
+		return d
+	}
+	return endpointdoc.New(s.reads.Attributes, s.reads.UserAttributes, s.reads.Metrics)
+}
+
 // build compiles the app's campaigns and its test sends live at now into
 // a snapshot. The entries of prev (the app's previous snapshot, or nil)
 // are reused for the campaigns that did not change since (see reusable).
@@ -133,7 +147,7 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{segments: segs}
+	snap := &snapshot{segments: segs, decoders: &sync.Pool{}}
 	if len(camps) == 0 {
 		return snap, nil
 	}
@@ -206,6 +220,11 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 		snap.usesMembership = snap.usesMembership || e.segment != nil && e.segment.UsesMembership()
 	}
 	snap.ncond = snap.conds.Len()
+	compiled := make([]*targeting.Segment, len(snap.entries))
+	for i, e := range snap.entries {
+		compiled[i] = e.segment
+	}
+	snap.reads = targeting.ReadsOf(compiled)
 	sort.Slice(snap.entries, func(i, j int) bool { return before(snap.entries[i], snap.entries[j]) })
 	sort.Slice(snap.held, func(i, j int) bool { return before(snap.held[i], snap.held[j]) })
 	if err := buildTests(ctx, src, appID, now, camps, snap, template); err != nil {

@@ -22,7 +22,7 @@ const endpointCapsSQL = `SELECT ''::text COLLATE "C", doc, 0::bigint FROM endpoi
 // day(endpoint) names, which should be one of days (the endpoint's time
 // zone, hence its day, is known only once it is read). A day outside days
 // costs a second query.
-func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
+func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []string, day func(*inapp.Endpoint) string, decode func(string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
 	asked := make([]string, 0, len(days)+1)
 	asked = append(asked, totalDay)
 	for _, d := range days {
@@ -53,7 +53,10 @@ func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []stri
 	if doc == "" {
 		return nil, nil, errNoEndpoint(appID, id)
 	}
-	ep, err := inapp.DecodeEndpoint(doc)
+	if decode == nil {
+		decode = inapp.DecodeEndpoint
+	}
+	ep, err := decode(doc)
 	if err != nil {
 		return nil, nil, wrapErr("get endpoint", err)
 	}

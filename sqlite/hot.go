@@ -64,7 +64,7 @@ func hotContext(ctx context.Context) context.Context {
 // day(endpoint) names, which should be one of days (at most three: the
 // endpoint's time zone, hence its day, is known only once it is read). A
 // day outside days costs a second read.
-func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
+func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []string, day func(*inapp.Endpoint) string, decode func(string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
 	var d [candidateDays]string
 	for i := range d {
 		// Pad with a day already asked for (or, with none, the total).
@@ -106,7 +106,10 @@ func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []stri
 	if doc == "" {
 		return nil, nil, errNoEndpoint(appID, id)
 	}
-	ep, err := inapp.DecodeEndpoint(doc)
+	if decode == nil {
+		decode = inapp.DecodeEndpoint
+	}
+	ep, err := decode(doc)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -75,7 +75,7 @@ func BenchmarkHotReads(b *testing.B) {
 		for b.Loop() {
 			id := hotEndpointID(i % n)
 			i += 7919
-			if _, c, err := db.GetEndpointCaps(ctx, "app", id, days, day); err != nil || len(c) != 3 {
+			if _, c, err := db.GetEndpointCaps(ctx, "app", id, days, day, nil); err != nil || len(c) != 3 {
 				b.Fatal(c, err)
 			}
 		}

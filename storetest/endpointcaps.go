@@ -11,13 +11,14 @@ import (
 // endpointCaps is the one-statement read of GetInAppMessages
 // (delivery.EndpointCaps), which both backends offer.
 type endpointCaps interface {
-	GetEndpointCaps(ctx context.Context, appID, endpointID string, days []string, day func(*inapp.Endpoint) string) (*inapp.Endpoint, map[string]inapp.CapCount, error)
+	GetEndpointCaps(ctx context.Context, appID, endpointID string, days []string, day func(*inapp.Endpoint) string, decode func(string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error)
 }
 
 // EndpointCaps checks a backend's GetEndpointCaps against GetEndpoint and
 // CapCounts: same endpoint, same counts, for the day the callback names
-// (among the days asked for, or not), and ENOTFOUND for an endpoint that
-// does not exist even when it has counters.
+// (among the days asked for, or not), the caller's decoder used when it
+// gives one, and ENOTFOUND for an endpoint that does not exist even when
+// it has counters.
 func EndpointCaps(t *testing.T, s inapp.Store) {
 	caps, ok := s.(endpointCaps)
 	if !ok {
@@ -48,11 +49,18 @@ func EndpointCaps(t *testing.T, s inapp.Store) {
 		{"quiet", d2, "map[]"},
 	} {
 		var seen *inapp.Endpoint
+		decoded := 0 // the caller's decoder
 		got, counts, err := caps.GetEndpointCaps(t.Context(), app.ID, tc.endpoint, days, func(e *inapp.Endpoint) string {
 			seen = e
 			return tc.day
+		}, func(doc string) (*inapp.Endpoint, error) {
+			decoded++
+			return inapp.DecodeEndpoint(doc)
 		})
 		must(t, "GetEndpointCaps", err)
+		if decoded != 1 {
+			t.Errorf("GetEndpointCaps(%s): the caller's decoder ran %d times, want once", tc.endpoint, decoded)
+		}
 		want, err := s.GetEndpoint(t.Context(), app.ID, tc.endpoint)
 		must(t, "GetEndpoint", err)
 		sameJSON(t, "GetEndpointCaps endpoint", got, want)
@@ -66,7 +74,8 @@ func EndpointCaps(t *testing.T, s inapp.Store) {
 		}
 	}
 	// One candidate day, or none: still the totals.
-	_, counts, err := caps.GetEndpointCaps(t.Context(), app.ID, "ep", nil, func(*inapp.Endpoint) string { return d1 })
+	// No decoder: the backend's own.
+	_, counts, err := caps.GetEndpointCaps(t.Context(), app.ID, "ep", nil, func(*inapp.Endpoint) string { return d1 }, nil)
 	must(t, "GetEndpointCaps without candidate days", err)
 	if want := "map[c1:{3 1} c2:{1 0} c3:{1 0}]"; fmt.Sprint(counts) != want {
 		t.Errorf("GetEndpointCaps without candidate days: %v, want %s", counts, want)
@@ -75,7 +84,7 @@ func EndpointCaps(t *testing.T, s inapp.Store) {
 		_, _, err := caps.GetEndpointCaps(t.Context(), app.ID, id, days, func(*inapp.Endpoint) string {
 			t.Errorf("GetEndpointCaps(%s): day asked of an endpoint that does not exist", id)
 			return d1
-		})
+		}, nil)
 		if inapp.ErrorCode(err) != inapp.ENOTFOUND {
 			t.Errorf("GetEndpointCaps(%s): %v, want ENOTFOUND", id, err)
 		}

@@ -18,7 +18,11 @@ type Reads struct {
 }
 
 // Reads returns the map entries that Match reads.
-func (s *Segment) Reads() Reads {
+func (s *Segment) Reads() Reads { return ReadsOf([]*Segment{s}) }
+
+// ReadsOf returns the map entries that Match reads for any of segs (nil
+// ones are skipped).
+func ReadsOf(segs []*Segment) Reads {
 	attrs, user, metrics := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	lastActive := false
 	seen := map[*Segment]bool{}
@@ -52,7 +56,11 @@ func (s *Segment) Reads() Reads {
 			}
 		}
 	}
-	walk(s)
+	for _, s := range segs {
+		if s != nil {
+			walk(s)
+		}
+	}
 	return Reads{Attributes: sortedSet(attrs), UserAttributes: sortedSet(user), Metrics: sortedSet(metrics), LastActive: lastActive}
 }
 
