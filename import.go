@@ -125,6 +125,11 @@ type ImportStore interface {
 	// CountSegmentMembers returns how many endpoints are members of the
 	// segment.
 	CountSegmentMembers(ctx context.Context, appID, segmentID string) (int, error)
+	// ListSegmentMembers hands the segment's member endpoint IDs to fn, a
+	// batch at a time, in no set order; it stops at fn's first error. A
+	// segment size estimate reads an imported segment's members once this
+	// way instead of asking SegmentMemberships for every endpoint.
+	ListSegmentMembers(ctx context.Context, appID, segmentID string, fn func(endpointIDs []string) error) error
 }
 
 // AddressHolderLister is optional for an ImportStore: an import whose rows

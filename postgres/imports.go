@@ -171,6 +171,39 @@ func (db *DB) SegmentMemberships(ctx context.Context, appID, endpointID string) 
 	return ids, nil
 }
 
+// memberBatch is how many member IDs ListSegmentMembers hands over at once.
+const memberBatch = 1000
+
+func (db *DB) ListSegmentMembers(ctx context.Context, appID, segmentID string, fn func(endpointIDs []string) error) error {
+	rows, err := db.pool.Query(ctx, `SELECT endpoint_id FROM segment_members WHERE app_id = $1 AND segment_id = $2`, keyText(appID), keyText(segmentID))
+	if err != nil {
+		return wrapErr("list segment members", err)
+	}
+	defer rows.Close()
+	batch := make([]string, 0, memberBatch)
+	var id string
+	var fnErr error
+	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+		if batch = append(batch, id); len(batch) == memberBatch {
+			if fnErr = fn(batch); fnErr != nil {
+				return fnErr
+			}
+			batch = make([]string, 0, memberBatch)
+		}
+		return nil
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return wrapErr("list segment members", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
 func (db *DB) CountSegmentMembers(ctx context.Context, appID, segmentID string) (int, error) {
 	var n int64
 	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM segment_members WHERE app_id = $1 AND segment_id = $2`, appID, segmentID).Scan(&n)

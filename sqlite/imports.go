@@ -205,6 +205,39 @@ func (db *DB) CountSegmentMembers(ctx context.Context, appID, segmentID string) 
 	return n, nil
 }
 
+// memberBatch is how many member IDs ListSegmentMembers hands over at once.
+const memberBatch = 1000
+
+// ListSegmentMembers reads the (app_id, segment_id) index, which holds the
+// endpoint IDs too: one range, no table lookups.
+func (db *DB) ListSegmentMembers(ctx context.Context, appID, segmentID string, fn func(endpointIDs []string) error) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT endpoint_id FROM segment_members WHERE app_id = ? AND segment_id = ?`, appID, segmentID)
+	if err != nil {
+		return fmt.Errorf("sqlite: list segment members: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]string, 0, memberBatch)
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("sqlite: list segment members: %w", err)
+		}
+		if batch = append(batch, id); len(batch) == memberBatch {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = make([]string, 0, memberBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: list segment members: %w", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
 // deleteSegmentMembers runs inside DeleteSegment's transaction.
 func deleteSegmentMembers(ctx context.Context, tx *sql.Tx, appID, segmentID string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM segment_members WHERE app_id = ? AND segment_id = ?`, appID, segmentID); err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -236,6 +237,39 @@ func testSegmentMembers(t *testing.T, s importStoreT) {
 		if n != want {
 			t.Errorf("CountSegmentMembers(%s) = %d, want %d", seg, n, want)
 		}
+	}
+	for _, c := range []struct {
+		app, seg string
+		want     []string
+	}{
+		{app.ID, "s1", []string{"e1", "e2", "e3", "e4"}},
+		{app.ID, "s2", []string{"e2"}},
+		{app.ID, "bulk", many},
+		{app.ID, "none", nil},
+		{other.ID, "s3", []string{"e1"}},
+		{other.ID, "s1", nil},
+	} {
+		var got []string
+		batches := 0
+		must(t, "ListSegmentMembers", s.ListSegmentMembers(ctx, c.app, c.seg, func(ids []string) error {
+			if len(ids) == 0 {
+				t.Errorf("ListSegmentMembers(%s) handed over an empty batch", c.seg)
+			}
+			batches++
+			got = append(got, ids...)
+			return nil
+		}))
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ListSegmentMembers(%s) = %d IDs (%q…), want %d", c.seg, len(got), got[:min(len(got), 3)], len(c.want))
+		}
+		if len(c.want) > 1000 && batches < 2 {
+			t.Errorf("ListSegmentMembers(%s): %d IDs in %d batch: not batched", c.seg, len(got), batches)
+		}
+	}
+	stop := errors.New("enough")
+	if err := s.ListSegmentMembers(ctx, app.ID, "bulk", func([]string) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("ListSegmentMembers: fn's error came back as %v", err)
 	}
 	wantCode(t, "AddSegmentMembers in a missing app", s.AddSegmentMembers(ctx, "no-such-app", "s1", []string{"e1"}), inapp.ENOTFOUND)
 }
