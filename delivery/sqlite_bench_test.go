@@ -45,6 +45,59 @@ func BenchmarkAdminWriteRebuild(b *testing.B) {
 	}
 }
 
+// BenchmarkAdminWriteRebuildSegment is BenchmarkAdminWriteRebuild for a
+// segment write: a changed segment changes the snapshot's inputs, so
+// every campaign is compiled again (the documents of the others are not
+// read again).
+func BenchmarkAdminWriteRebuildSegment(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "inappd.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	seedBenchApp(b, db, 1000)
+	e := New(db, inapp.SystemClock{}, nil)
+	if _, err := e.InAppMessages(ctx, "app", "e1"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		seg, err := db.GetSegment(ctx, "app", fmt.Sprintf("seg-%04d", i%1000), 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seg.Version++
+		seg.Name = fmt.Sprintf("segment, edit %d", i)
+		if err := db.PutSegment(ctx, seg); err != nil {
+			b.Fatal(err)
+		}
+		e.Invalidate("app")
+		if _, err := e.InAppMessages(ctx, "app", "e1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFirstBuild is the build after a restart: a new engine reads
+// and decodes every campaign and segment of the app (the database file is
+// in the OS page cache) and compiles them all.
+func BenchmarkFirstBuild(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "inappd.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	seedBenchApp(b, db, 1000)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := New(db, inapp.SystemClock{}, nil).InAppMessages(ctx, "app", "e1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // seedBenchApp creates app "app" with n campaigns, each on its own
 // segment, and returns the campaigns as stored.
 func seedBenchApp(b *testing.B, store inapp.Store, n int) []*inapp.Campaign {

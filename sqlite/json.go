@@ -3,6 +3,8 @@ package sqlite
 import (
 	"encoding/json"
 	"fmt"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // encode renders a resource as the JSON document stored for it.
@@ -14,10 +16,12 @@ func encode(v any) (string, error) {
 	return string(b), nil
 }
 
-// decode reads a stored document.
+// decode reads a stored document, with go-json: documents this package
+// encoded itself, which it reads 2-3 times faster than encoding/json (a
+// delivery snapshot's first build decodes every campaign and segment).
 func decode[T any](doc string) (*T, error) {
 	v := new(T)
-	if err := json.Unmarshal([]byte(doc), v); err != nil {
+	if err := gojson.Unmarshal([]byte(doc), v); err != nil {
 		return nil, fmt.Errorf("sqlite: decode %T: %w", v, err)
 	}
 	return v, nil
