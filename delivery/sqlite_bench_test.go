@@ -18,17 +18,8 @@ import (
 // snapshot is live. The decode of every campaign and segment is included.
 func BenchmarkAdminWriteRebuild(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "inappd.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	camps := seedBenchApp(b, db, 1000)
-	e := New(db, inapp.SystemClock{}, nil)
-	if _, err := e.InAppMessages(ctx, "app", "e1"); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
+	db, camps := benchDB(b)
+	e := warmEngine(b, db)
 	for i := 0; b.Loop(); i++ {
 		c := *camps[i%len(camps)]
 		c.IsPaused = !c.IsPaused
@@ -51,17 +42,8 @@ func BenchmarkAdminWriteRebuild(b *testing.B) {
 // read again).
 func BenchmarkAdminWriteRebuildSegment(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "inappd.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	seedBenchApp(b, db, 1000)
-	e := New(db, inapp.SystemClock{}, nil)
-	if _, err := e.InAppMessages(ctx, "app", "e1"); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
+	db, _ := benchDB(b)
+	e := warmEngine(b, db)
 	for i := 0; b.Loop(); i++ {
 		seg, err := db.GetSegment(ctx, "app", fmt.Sprintf("seg-%04d", i%1000), 0)
 		if err != nil {
@@ -84,18 +66,34 @@ func BenchmarkAdminWriteRebuildSegment(b *testing.B) {
 // in the OS page cache) and compiles them all.
 func BenchmarkFirstBuild(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "inappd.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	seedBenchApp(b, db, 1000)
+	db, _ := benchDB(b)
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := New(db, inapp.SystemClock{}, nil).InAppMessages(ctx, "app", "e1"); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchDB is a SQLite database holding seedBenchApp's 1,000 campaigns.
+func benchDB(b *testing.B) (*sqlite.DB, []*inapp.Campaign) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "inappd.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db, seedBenchApp(b, db, 1000)
+}
+
+// warmEngine is an engine on db whose snapshot of "app" is built, and the
+// timer reset.
+func warmEngine(b *testing.B, db *sqlite.DB) *Engine {
+	e := New(db, inapp.SystemClock{}, nil)
+	if _, err := e.InAppMessages(context.Background(), "app", "e1"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	return e
 }
 
 // seedBenchApp creates app "app" with n campaigns, each on its own
