@@ -32,23 +32,7 @@ func Decode[T any](parent context.Context, read Read, decode func(string) (T, er
 	go func() {
 		defer close(readerDone)
 		defer close(batches)
-		for {
-			docs, more, err := read(ctx)
-			if err != nil {
-				readErr = err
-				return
-			}
-			if len(docs) > 0 {
-				select {
-				case batches <- docs:
-				case <-ctx.Done():
-					return
-				}
-			}
-			if !more {
-				return
-			}
-		}
+		readErr = feed(ctx, read, batches)
 	}()
 	var wg sync.WaitGroup
 	for range workers {
@@ -147,22 +131,8 @@ func Batches(parent context.Context, read Read, concurrent bool, fn func(docs []
 		batches := make(chan []string, workers)
 		wg.Go(func() {
 			defer close(batches)
-			for {
-				docs, more, err := read(ctx)
-				if err != nil {
-					fail(err)
-					return
-				}
-				if len(docs) > 0 {
-					select {
-					case batches <- docs:
-					case <-ctx.Done():
-						return
-					}
-				}
-				if !more {
-					return
-				}
+			if err := feed(ctx, read, batches); err != nil {
+				fail(err)
 			}
 		})
 		for range workers {
@@ -183,4 +153,25 @@ func Batches(parent context.Context, read Read, concurrent bool, fn func(docs []
 		return firstErr
 	}
 	return parent.Err() // a scan cut short by the caller is not a full one
+}
+
+// feed calls read until it reports no more, sending each non-empty batch
+// to out. It returns read's error, or nil once read is done or ctx ends.
+func feed(ctx context.Context, read Read, out chan<- []string) error {
+	for {
+		docs, more, err := read(ctx)
+		if err != nil {
+			return err
+		}
+		if len(docs) > 0 {
+			select {
+			case out <- docs:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if !more {
+			return nil
+		}
+	}
 }
