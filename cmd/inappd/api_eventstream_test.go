@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -41,19 +40,10 @@ import (
 // it (also at the end of the test, if it still runs).
 func streamNode(t *testing.T, dataDir, dsn, streamDir string) (m *Main, stop func()) {
 	t.Helper()
-	m = NewMain()
-	m.Config.Addr = "127.0.0.1:0"
+	m = newTestMain(t)
 	m.Config.DataDir = dataDir
 	m.Config.Postgres = dsn
 	m.Config.StreamDir = streamDir
-	m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
-	m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
-	m.Stdout = io.Discard
-	level := slog.LevelWarn
-	if testing.Verbose() {
-		level = slog.LevelInfo
-	}
-	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start inappd: %v", err)
 	}

@@ -7,13 +7,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -38,27 +35,10 @@ import (
 func startImportServer(t *testing.T) (*Main, string) {
 	t.Helper()
 	dir := t.TempDir()
-	m := NewMain()
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DataDir = t.TempDir()
+	m := newTestMain(t)
 	m.Config.ImportDir = dir
-	m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
-	m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
 	useTestBackend(t, m)
-	m.Stdout = io.Discard
-	level := slog.LevelWarn
-	if testing.Verbose() {
-		level = slog.LevelInfo
-	}
-	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatalf("start inappd: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close inappd: %v", err)
-		}
-	})
+	runTestMain(t, m)
 	return m, dir
 }
 

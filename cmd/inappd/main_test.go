@@ -31,19 +31,34 @@ func skipf(t testing.TB, format string, args ...any) {
 // port with a fresh data directory, and stops it when the test ends.
 func startServer(t testing.TB) *Main {
 	t.Helper()
+	m := newTestMain(t)
+	m.Config.CORSOrigins = []string{"http://localhost:5173"}
+	useTestBackend(t, m) // INAPPD_TEST_BACKEND=postgres: a throwaway PostgreSQL database
+	runTestMain(t, m)
+	return m
+}
+
+// newTestMain is a Main set up as the tests' servers are, not started: a
+// loopback port the system picks, a data directory of its own, the test
+// root key, no banner, logs at warn (info with -v) on stderr.
+func newTestMain(t testing.TB) *Main {
 	m := NewMain()
 	m.Config.Addr = "127.0.0.1:0"
 	m.Config.DataDir = t.TempDir()
 	m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
 	m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
-	m.Config.CORSOrigins = []string{"http://localhost:5173"}
-	useTestBackend(t, m) // INAPPD_TEST_BACKEND=postgres: a throwaway PostgreSQL database
 	m.Stdout = io.Discard
 	level := slog.LevelWarn
 	if testing.Verbose() {
 		level = slog.LevelInfo
 	}
 	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	return m
+}
+
+// runTestMain starts m and closes it when the test ends.
+func runTestMain(t testing.TB, m *Main) {
+	t.Helper()
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start inappd: %v", err)
 	}
@@ -52,7 +67,6 @@ func startServer(t testing.TB) *Main {
 			t.Errorf("close inappd: %v", err)
 		}
 	})
-	return m
 }
 
 // client returns an aws-sdk-go-v2 Pinpoint client for the server, signing

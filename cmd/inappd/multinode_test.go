@@ -222,14 +222,9 @@ func startNodes(t *testing.T, dsn, importDir string, n int) []*node {
 	for i := range n {
 		nd := &node{name: string(rune('A' + i)), proxy: newPGProxy(t, network, target), log: &syncBuffer{}}
 		nodes[i] = nd
-		m := NewMain()
-		m.Config.Addr = "127.0.0.1:0"
-		m.Config.DataDir = t.TempDir()
+		m := newTestMain(t)
 		m.Config.Postgres = viaProxy(t, dsn, nd.proxy.addr())
 		m.Config.ImportDir = importDir
-		m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
-		m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
-		m.Stdout = io.Discard
 		var w io.Writer = nd.log
 		if testing.Verbose() {
 			w = io.MultiWriter(nd.log, prefixWriter{"node " + nd.name + ": ", os.Stderr})

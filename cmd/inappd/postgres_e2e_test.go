@@ -9,8 +9,6 @@ package main
 
 import (
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"slices"
@@ -43,18 +41,8 @@ func useTestBackend(t testing.TB, m *Main) {
 // key comes from the environment, as on a real multi-node setup).
 func startPostgresNode(t *testing.T, dsn string) *Main {
 	t.Helper()
-	m := NewMain()
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.DataDir = t.TempDir()
+	m := newTestMain(t)
 	m.Config.Postgres = dsn
-	m.Config.RootAccessKeyID = "AKIATESTROOT00000000"
-	m.Config.RootSecretAccessKey = "test-root-secret-0000000000000000000000"
-	m.Stdout = io.Discard
-	level := slog.LevelWarn
-	if testing.Verbose() {
-		level = slog.LevelInfo
-	}
-	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatalf("start inappd on PostgreSQL: %v", err)
 	}
