@@ -112,18 +112,25 @@ func (db *DB) GetAppSettings(ctx context.Context, appID string) (*inapp.AppSetti
 }
 
 func (db *DB) PutAppSettings(ctx context.Context, s *inapp.AppSettings) error {
-	doc, err := encode(s)
+	return db.putAppDoc(ctx, "app_settings", "app settings", s.ApplicationID, s)
+}
+
+// putAppDoc stores v as the document of an app's one row in table (a table
+// keyed by app_id with a doc column), replacing what was there; ENOTFOUND
+// when the app is missing. what names the resource in errors.
+func (db *DB) putAppDoc(ctx context.Context, table, what, appID string, v any) error {
+	doc, err := encode(v)
 	if err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *sql.Tx) error {
-		if err := appExists(ctx, tx, s.ApplicationID); err != nil {
+		if err := appExists(ctx, tx, appID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO app_settings (app_id, doc) VALUES (?, ?)
-			ON CONFLICT (app_id) DO UPDATE SET doc = excluded.doc`, s.ApplicationID, doc)
+		_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (app_id, doc) VALUES (?, ?)
+			ON CONFLICT (app_id) DO UPDATE SET doc = excluded.doc`, appID, doc)
 		if err != nil {
-			return fmt.Errorf("sqlite: put app settings: %w", err)
+			return fmt.Errorf("sqlite: put %s: %w", what, err)
 		}
 		return nil
 	})

@@ -23,21 +23,7 @@ func errNoStream(appID string) error {
 }
 
 func (db *DB) PutEventStream(ctx context.Context, s *inapp.EventStream) error {
-	doc, err := encode(s)
-	if err != nil {
-		return err
-	}
-	return db.update(ctx, func(tx *sql.Tx) error {
-		if err := appExists(ctx, tx, s.ApplicationID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO event_streams (app_id, doc) VALUES (?, ?)
-			ON CONFLICT (app_id) DO UPDATE SET doc = excluded.doc`, s.ApplicationID, doc)
-		if err != nil {
-			return fmt.Errorf("sqlite: put event stream: %w", err)
-		}
-		return nil
-	})
+	return db.putAppDoc(ctx, "event_streams", "event stream", s.ApplicationID, s)
 }
 
 func (db *DB) GetEventStream(ctx context.Context, appID string) (*inapp.EventStream, error) {
