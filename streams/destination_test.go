@@ -20,19 +20,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/e2etest"
 )
 
-// strict is set by .ci/run (INAPPD_TEST_STRICT=1): a test that would skip
-// for want of an outside service fails instead.
-var strict = os.Getenv("INAPPD_TEST_STRICT") == "1"
-
-func skipf(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if strict {
-		t.Fatalf("strict mode (INAPPD_TEST_STRICT=1): "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
+// skipf skips the test, or fails it in strict mode (e2etest.Skipf).
+var skipf = e2etest.Skipf
 
 // wantInvalid fails unless err is EINVALID with a message holding every
 // part.

@@ -12,20 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/internal/e2etest"
 )
 
-// strict is set by .ci/run (INAPPD_TEST_STRICT=1): a test that would skip
-// for want of an outside client or service fails instead.
-var strict = os.Getenv("INAPPD_TEST_STRICT") == "1"
-
-// skipf skips the test, or fails it in strict mode.
-func skipf(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if strict {
-		t.Fatalf("strict mode: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
+// skipf skips the test, or fails it in strict mode (e2etest.Skipf).
+var skipf = e2etest.Skipf
 
 // startServer runs the real server, as `inappd serve` does, on a loopback
 // port with a fresh data directory, and stops it when the test ends.

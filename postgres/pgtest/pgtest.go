@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/inappd/inappd/internal/e2etest"
 )
 
 // DefaultDSN is the machine's PostgreSQL as the test machines have it:
@@ -38,16 +40,8 @@ func AdminDSN() string {
 	return DefaultDSN
 }
 
-var strict = os.Getenv("INAPPD_TEST_STRICT") == "1"
-
-// skipf skips the test, or fails it in strict mode.
-func skipf(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if strict {
-		t.Fatalf("strict mode (INAPPD_TEST_STRICT=1): "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
+// skipf skips the test, or fails it in strict mode (e2etest.Skipf).
+var skipf = e2etest.Skipf
 
 var (
 	startOnce sync.Once
