@@ -99,19 +99,6 @@ func quickable(r *http.Request, sr *request) bool {
 	return true
 }
 
-func lowerToken(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 var quickBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // quickSignature is the hex signature the SDK would make for the request

@@ -349,7 +349,7 @@ func (v *Verifier) checkScope(cred, amzDate string) (id, region string, err erro
 		return "", "", errCredentialShape(cred)
 	}
 	var msg []string
-	if !validRegion(region) {
+	if !lowerToken(region) {
 		msg = append(msg, "Credential should be scoped to a valid region, not '"+echo(region)+"'.")
 	}
 	if service != v.signingName() {
@@ -371,7 +371,10 @@ func (v *Verifier) checkScope(cred, amzDate string) (id, region string, err erro
 	return id, region, nil
 }
 
-func validRegion(s string) bool {
+// lowerToken reports whether s is 1 to 64 lowercase letters, digits and
+// hyphens: the shape of a region, and of a signed header name the quick
+// path takes (its buffer holds 64 bytes).
+func lowerToken(s string) bool {
 	if s == "" || len(s) > 64 {
 		return false
 	}
