@@ -12,22 +12,30 @@ import (
 	"github.com/inappd/inappd/storetest"
 )
 
+// analyticsFixture opens a database at path whose apps "app" and "other"
+// hold storetest.BackfillEvents, and returns it with its analytics (and
+// unique pairs) as RecordEvents wrote them.
+func analyticsFixture(t *testing.T, path string) (*DB, string) {
+	t.Helper()
+	db := open(t, path)
+	for _, id := range []string{"app", "other"} {
+		if err := db.CreateApp(context.Background(), &inapp.App{ID: id, Name: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.RecordEvents(context.Background(), storetest.BackfillEvents()); err != nil {
+		t.Fatal(err)
+	}
+	return db, storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db)
+}
+
 // TestAnalyticsBackfill: migration 0005 fills the rollups from events
 // stored before it, and 0009 then drops the uniques RecordEvents no longer
 // keeps: together, exactly what RecordEvents writes for them.
 func TestAnalyticsBackfill(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
-	db := open(t, path)
-	for _, id := range []string{"app", "other"} {
-		if err := db.CreateApp(ctx, &inapp.App{ID: id, Name: id}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.RecordEvents(ctx, storetest.BackfillEvents()); err != nil {
-		t.Fatal(err)
-	}
-	want := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db)
+	db, want := analyticsFixture(t, path)
 
 	// The database as it was before 0005, events and all; 0009 runs again
 	// after it, as it does when upgrading from before 0005.
@@ -54,16 +62,7 @@ func TestAnalyticsBackfill(t *testing.T) {
 func TestAnalyticsUniquesKeptMigration(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
-	db := open(t, path)
-	for _, id := range []string{"app", "other"} {
-		if err := db.CreateApp(ctx, &inapp.App{ID: id, Name: id}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.RecordEvents(ctx, storetest.BackfillEvents()); err != nil {
-		t.Fatal(err)
-	}
-	want := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db)
+	db, want := analyticsFixture(t, path)
 	// What a version before 0009 wrote for the dismissals and the custom
 	// events: their pairs (day and lifetime) and their rollups' uniques.
 	if _, err := db.write.ExecContext(ctx, `
