@@ -49,9 +49,10 @@ type OutboxItem struct {
 // EventStreamStore keeps each app's event stream (at most one per app, as
 // in Pinpoint) and the outbox of events waiting to be delivered to it.
 //
-// The outbox is filled by the database, in the transaction that stores
-// the events (a trigger on the events table), so that PutEvents' hot path
-// does no extra work and an event is queued if and only if it was stored.
+// The outbox is filled by the store, in the transaction that stores the
+// events (a trigger on PostgreSQL; RecordEvents itself on SQLite, where a
+// trigger cost the event writer more), so that an event is queued if and
+// only if it was stored.
 // Items stay until acknowledged: delivery is at least once, across
 // restarts and outages of the destination.
 type EventStreamStore interface {

@@ -51,6 +51,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		counts := map[counterKey]int{}
 		latest := map[endpointKey]int64{}
 		var rollups rollupBatch // analytics (analytics.go)
+		var queued outbox       // streams (streams.go)
 		for _, i := range keyOrder(events) {
 			r := events[i]
 			res, err := insert.ExecContext(ctx, r.AppID, r.EndpointID, r.EventID, r.Time.UnixNano(), r.CapDay, docs[i])
@@ -72,6 +73,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 				latest[k] = at
 			}
 			rollups.add(r)
+			queued.add(i)
 			if campaign := displayedCampaign(r.Event); campaign != "" {
 				counts[counterKey{r.AppID, r.EndpointID, totalDay, campaign}]++
 				if r.CapDay != "" && r.CapDay != totalDay {
@@ -83,6 +85,9 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 			return err
 		}
 		if err := rollups.write(ctx, tx); err != nil {
+			return err
+		}
+		if err := queued.write(ctx, tx, events); err != nil {
 			return err
 		}
 		return moveActivity(ctx, tx, latest)

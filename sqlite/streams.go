@@ -13,10 +13,60 @@ import (
 )
 
 // Event streams and their outbox (inapp.EventStreamStore, migration 0006).
-// The outbox is filled by a trigger on events; these methods only read
+// RecordEvents fills the outbox (outbox, below); these methods only read
 // and empty it.
 
 var _ inapp.EventStreamStore = (*DB)(nil)
+
+// outbox collects the events a RecordEvents transaction inserted, in the
+// order it inserted them, and queues those of apps with a stream in the
+// same transaction: an event is queued if and only if it was stored, once
+// (a retried event inserts nothing, so it is not queued again).
+type outbox struct {
+	inserted []int // indexes into the batch
+}
+
+func (o *outbox) add(i int) { o.inserted = append(o.inserted, i) }
+
+// write looks up once per app of the batch whether it has a stream, and
+// queues that app's inserted events. Apps without a stream cost one
+// primary-key lookup per batch.
+func (o *outbox) write(ctx context.Context, tx *sql.Tx, events []*inapp.EventRecord) error {
+	streamed := map[string]bool{}
+	queue := false
+	for _, i := range o.inserted {
+		app := events[i].AppID
+		if _, known := streamed[app]; known {
+			continue
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM event_streams WHERE app_id = ?`, app).Scan(&one)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlite: stream outbox: %w", err)
+		}
+		streamed[app] = err == nil
+		queue = queue || err == nil
+	}
+	if !queue {
+		return nil
+	}
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO stream_outbox (app_id, endpoint_id, event_id, arrival) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("sqlite: stream outbox: %w", err)
+	}
+	defer insert.Close()
+	arrival := time.Now().UnixMilli()
+	for _, i := range o.inserted {
+		r := events[i]
+		if !streamed[r.AppID] {
+			continue
+		}
+		if _, err := insert.ExecContext(ctx, r.AppID, r.EndpointID, r.EventID, arrival); err != nil {
+			return fmt.Errorf("sqlite: stream outbox: %w", err)
+		}
+	}
+	return nil
+}
 
 func errNoStream(appID string) error {
 	return notFound("Application %s has no event stream.", appID)

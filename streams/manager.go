@@ -4,7 +4,7 @@
 //
 // Delivery is at least once and survives restarts and outages. The store
 // queues each stored event in an outbox, in the transaction that stores it
-// (a trigger: PutEvents' hot path does no extra work). A worker per stream
+// (inapp.EventStreamStore). A worker per stream
 // reads the outbox in order, in batches, sends each batch and only then
 // deletes it from the outbox. A batch that fails stays queued and is sent
 // again, whole, with exponential backoff; what was not acknowledged when
