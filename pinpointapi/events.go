@@ -162,7 +162,24 @@ func (s *Server) putEvents(c *call) error {
 			return err
 		}
 	}
-	return c.json(http.StatusAccepted, map[string]any{"Results": results})
+	return writePutEventsAnswer(c, results)
+}
+
+// putEventsAnswer is PutEvents' EventsResponse.
+type putEventsAnswer struct {
+	Results map[string]*itemResponse `json:"Results"`
+}
+
+// writePutEventsAnswer writes the 202 answer with go-json, which encodes
+// it as encoding/json does (FuzzPutEventsDecode) in less than half the
+// time: the answer holds a status for every event of the request.
+func writePutEventsAnswer(c *call, results map[string]*itemResponse) error {
+	b, err := gojson.Marshal(putEventsAnswer{Results: results})
+	if err != nil {
+		return err
+	}
+	c.raw(http.StatusAccepted, b)
+	return nil
 }
 
 func (b *eventsBatch) eventsOrNil() map[string]*inapp.Event {

@@ -12,8 +12,9 @@ import (
 // FuzzPutEventsDecode holds decodePutEvents (go-json, with encoding/json
 // on refusal) to c.decode (encoding/json, as every other operation): the
 // same bodies accepted, with the same values, the same message for those
-// refused; and go-json's encoding of each accepted event, its stored
-// document, byte for byte encoding/json's. go test runs the seeds below;
+// refused; and go-json's encoding of the answer (which names every
+// endpoint and event of the request) and of each accepted event (its
+// stored document), byte for byte encoding/json's. go test runs the seeds below;
 // go test -fuzz FuzzPutEventsDecode ./pinpointapi searches further.
 func FuzzPutEventsDecode(f *testing.F) {
 	for _, seed := range []string{
@@ -63,6 +64,22 @@ func FuzzPutEventsDecode(f *testing.F) {
 		}
 		if !reflect.DeepEqual(fast, std) {
 			t.Fatalf("%q: decoded\n%#v\nwant\n%#v", body, fast, std)
+		}
+		// The answer names every endpoint and event of the request.
+		answer := putEventsAnswer{Results: map[string]*itemResponse{}}
+		for endpointID, b := range std.BatchItem {
+			res := &itemResponse{EndpointItemResponse: &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}, EventsItemResponse: map[string]*itemStatus{}}
+			for id := range b.eventsOrNil() {
+				res.EventsItemResponse[id] = &itemStatus{Message: "Event " + id + " is <invalid> & \u2028", StatusCode: statusBadEvent}
+			}
+			answer.Results[endpointID] = res
+		}
+		got, err := gojson.Marshal(answer)
+		if err != nil {
+			t.Fatalf("%q: go-json cannot encode the answer: %v", body, err)
+		}
+		if want, _ := json.Marshal(answer); !bytes.Equal(got, want) {
+			t.Fatalf("answer encoded as\n%s\nwant\n%s", got, want)
 		}
 		for _, b := range std.BatchItem {
 			for id, ev := range b.eventsOrNil() {
