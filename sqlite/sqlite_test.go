@@ -209,6 +209,63 @@ func BenchmarkRecordEvents(b *testing.B) {
 	b.ReportMetric((writtenBytes()-w0)/float64(n), "written-B/event")
 }
 
+// BenchmarkRecordEventsBatchSize stores the same events (200,000, or
+// INAPPD_BATCH_EVENTS) in transactions of different sizes, in the load
+// bench's mix (loadMixEvent): how the group commit's batch size moves the
+// writer's rate and the bytes it writes per event. Run it once per size:
+//
+//	go test ./sqlite -run X -bench RecordEventsBatchSize -benchtime 1x
+func BenchmarkRecordEventsBatchSize(b *testing.B) {
+	total := 200_000
+	if v, err := strconv.Atoi(os.Getenv("INAPPD_BATCH_EVENTS")); err == nil && v > 0 {
+		total = v
+	}
+	for _, size := range []int{2_000, 5_000, 20_000} {
+		b.Run(fmt.Sprint("batch=", size), func(b *testing.B) {
+			ctx := context.Background()
+			db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
+			defer db.Close()
+			for b.Loop() {
+				w0, start := writtenBytes(), time.Now()
+				for n := 0; n < total; {
+					batch := make([]*inapp.EventRecord, min(size, total-n))
+					for i := range batch {
+						batch[i] = loadMixEvent(n)
+						n++
+					}
+					if _, err := db.RecordEvents(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(total)/time.Since(start).Seconds(), "events/s")
+				b.ReportMetric((writtenBytes()-w0)/float64(total), "written-B/event")
+			}
+		})
+	}
+}
+
+// loadMixEvent is event n of cmd/inappd-bench's PutEvents mix: 100,000
+// endpoints sending 10 events each per request, a third of them displays
+// and a tenth clicks and dismissals each, attributed to one of 1,000
+// campaigns.
+func loadMixEvent(n int) *inapp.EventRecord {
+	at := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	types := []string{inapp.EventDisplayed, inapp.EventDisplayed, inapp.EventDisplayed, inapp.EventClicked, inapp.EventDismissed,
+		"_session.start", "app_launched", "screen_viewed", "add_to_cart", "purchase"}
+	e := &inapp.Event{EventType: types[n%len(types)], Timestamp: inapp.FormatTime(at), SdkName: "aws-amplify/js",
+		Session: &inapp.Session{ID: "s", StartTimestamp: inapp.FormatTime(at)}, Attributes: map[string]string{"screen": "home"}}
+	day := ""
+	if strings.HasPrefix(e.EventType, "_inapp.") {
+		h := uint64(n) * 0x9E3779B97F4A7C15 // spreads n over the campaigns
+		e.Attributes = map[string]string{inapp.CampaignIDAttribute: fmt.Sprint("campaign-", (h>>29)%1000), inapp.TreatmentIDAttribute: "0"}
+		if e.EventType == inapp.EventDisplayed {
+			day = "2026-11-21"
+		}
+	}
+	endpoint := (uint64(n/10) * 0x9E3779B97F4A7C15 >> 20) % 100_000
+	return &inapp.EventRecord{AppID: "app", EndpointID: fmt.Sprint("ep-", endpoint), EventID: fmt.Sprint("ev-", n), Event: e, Time: at, CapDay: day}
+}
+
 // writtenBytes is how much the process has written so far (Linux only; 0
 // elsewhere): WAL frames and checkpoints, the write path's real cost.
 func writtenBytes() float64 {

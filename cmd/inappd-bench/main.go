@@ -49,26 +49,27 @@ func main() {
 
 // config is the command line.
 type config struct {
-	Endpoints       int           `json:"endpoints"`
-	Campaigns       int           `json:"campaigns"`
-	Duration        time.Duration `json:"-"`
-	DurationS       float64       `json:"duration_s"`
-	Warmup          time.Duration `json:"-"`
-	Concurrency     int           `json:"concurrency"`
-	SeedConcurrency int           `json:"seed_concurrency"`
-	EventBatch      int           `json:"event_batch"`
-	EventEndpoints  int           `json:"event_endpoints_per_request"`
-	Trials          int           `json:"visibility_trials"`
-	Seed            uint64        `json:"seed"`
-	ServerBin       string        `json:"-"`
-	URL             string        `json:"url,omitempty"`
-	ServerPID       int           `json:"-"`
-	JSONPath        string        `json:"-"`
-	ProfileDir      string        `json:"-"`
-	Keep            bool          `json:"-"`
-	NoBaseline      bool          `json:"-"`
-	Rounds          int           `json:"rounds"`
-	ServerArgs      []string      `json:"server_args,omitempty"`
+	Endpoints        int           `json:"endpoints"`
+	Campaigns        int           `json:"campaigns"`
+	Duration         time.Duration `json:"-"`
+	DurationS        float64       `json:"duration_s"`
+	Warmup           time.Duration `json:"-"`
+	Concurrency      int           `json:"concurrency"`
+	EventConcurrency int           `json:"event_concurrency"`
+	SeedConcurrency  int           `json:"seed_concurrency"`
+	EventBatch       int           `json:"event_batch"`
+	EventEndpoints   int           `json:"event_endpoints_per_request"`
+	Trials           int           `json:"visibility_trials"`
+	Seed             uint64        `json:"seed"`
+	ServerBin        string        `json:"-"`
+	URL              string        `json:"url,omitempty"`
+	ServerPID        int           `json:"-"`
+	JSONPath         string        `json:"-"`
+	ProfileDir       string        `json:"-"`
+	Keep             bool          `json:"-"`
+	NoBaseline       bool          `json:"-"`
+	Rounds           int           `json:"rounds"`
+	ServerArgs       []string      `json:"server_args,omitempty"`
 	// Postgres is the PostgreSQL server to run on (the bench creates a
 	// database of its own there); "" runs on the embedded SQLite.
 	Postgres string `json:"-"`
@@ -86,6 +87,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.Warmup, "warmup", 2*time.Second, "GetInAppMessages warm-up before the first scenario (not measured)")
 	fs.IntVar(&c.Concurrency, "concurrency", 64, "load workers (one keep-alive connection each)")
 	fs.IntVar(&c.SeedConcurrency, "seed-concurrency", 8, "concurrent requests while seeding")
+	// Devices send their events in parallel, and the group commit batches
+	// whatever is in flight: 64 workers of 100 events would cap every
+	// transaction at 6,400 events, a limit of the load generator, not of
+	// the server.
+	fs.IntVar(&c.EventConcurrency, "event-concurrency", 256, "PutEvents load workers (one keep-alive connection each)")
 	fs.IntVar(&c.EventBatch, "event-batch", 100, "events per PutEvents request")
 	fs.IntVar(&c.EventEndpoints, "event-endpoints", 10, "endpoints per PutEvents request (the events are shared among them)")
 	fs.IntVar(&c.Trials, "visibility-trials", 5, "campaigns paused and resumed for the admin-write visibility figure (idle, and again under load)")
@@ -115,8 +121,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("--endpoints must be at least 1")
 	case c.Campaigns < 1:
 		return nil, errors.New("--campaigns must be at least 1")
-	case c.Concurrency < 1 || c.SeedConcurrency < 1:
-		return nil, errors.New("--concurrency and --seed-concurrency must be at least 1")
+	case c.Concurrency < 1 || c.SeedConcurrency < 1 || c.EventConcurrency < 1:
+		return nil, errors.New("--concurrency, --seed-concurrency and --event-concurrency must be at least 1")
 	case c.EventBatch < 1 || c.EventBatch > 100:
 		return nil, errors.New("--event-batch must be from 1 to 100 (PutEvents' limit)")
 	case c.Duration < 100*time.Millisecond:
@@ -343,7 +349,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		b.rep.Seed.DataBytes = dirSize(b.data)
 	}
 	b.load = &loop{
-		client:    &http.Client{Transport: newTransport(cfg.Concurrency), Timeout: 60 * time.Second},
+		client:    &http.Client{Transport: newTransport(max(cfg.Concurrency, cfg.EventConcurrency)), Timeout: 60 * time.Second},
 		key:       b.deviceKey,
 		seed:      cfg.Seed,
 		fullUnits: 10,
@@ -449,11 +455,11 @@ func (b *bench) scenarios(ctx context.Context) error {
 
 	// (c) PutEvents, and the bare handler's POST.
 	ev := newEventLoad(b.base, b.appID, b.ds, b.campaignIDs, b.probeID, cfg.EventBatch, cfg.EventEndpoints)
-	b.logf("PutEvents: %d workers, %d events per request over %d endpoints, for %s (%d rounds)", cfg.Concurrency, cfg.EventBatch, ev.endpoints, cfg.Duration, rounds)
+	b.logf("PutEvents: %d workers, %d events per request over %d endpoints, for %s (%d rounds)", cfg.EventConcurrency, cfg.EventBatch, ev.endpoints, cfg.Duration, rounds)
 	stopProf = b.profile("events", rounds, slice, withBase)
 	as, bs = nil, nil
 	for r := 0; r < rounds; r++ {
-		as = append(as, b.load.closed("PutEvents", cfg.Concurrency, slice, ev.doer(b.bases, true), b.pids...))
+		as = append(as, b.load.closed("PutEvents", cfg.EventConcurrency, slice, ev.doer(b.bases, true), b.pids...))
 		b.logf("  inappd round %d: %s", r+1, as[r].line())
 		if withBase {
 			if r == 0 {
@@ -462,7 +468,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 					return fmt.Errorf("baseline: %w", err)
 				}
 			}
-			bs = append(bs, b.load.closed("bare POST", cfg.Concurrency, slice, ev.doer([]string{b.bareBase}, false), b.basePID))
+			bs = append(bs, b.load.closed("bare POST", cfg.EventConcurrency, slice, ev.doer([]string{b.bareBase}, false), b.basePID))
 			b.logf("  bare   round %d: %s", r+1, bs[r].line())
 		}
 	}

@@ -143,8 +143,8 @@ func (r *report) print(w io.Writer) {
 	if r.Config.Storage == "postgres" {
 		storage = fmt.Sprintf("PostgreSQL, %d node(s)", r.Config.Nodes)
 	}
-	fmt.Fprintf(w, "\ninappd-bench %s: %s; %d endpoints, %d campaigns, %d workers, %s per scenario; %d CPUs (%s), %s\n\n",
-		r.RunID, storage, r.Config.Endpoints, r.Config.Campaigns, r.Config.Concurrency, r.Config.Duration, r.Machine.CPUs, r.Machine.CPUModel, r.Machine.GoVersion)
+	fmt.Fprintf(w, "\ninappd-bench %s: %s; %d endpoints, %d campaigns, %d workers (PutEvents: %d), %s per scenario; %d CPUs (%s), %s\n\n",
+		r.RunID, storage, r.Config.Endpoints, r.Config.Campaigns, r.Config.Concurrency, r.Config.EventConcurrency, r.Config.Duration, r.Machine.CPUs, r.Machine.CPUModel, r.Machine.GoVersion)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "figure\tinappd\tbare handler\tinappd/bare\ttarget\tverdict")
 	fmt.Fprintln(tw, "------\t------\t------------\t-----------\t------\t-------")
