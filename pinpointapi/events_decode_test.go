@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	gojson "github.com/goccy/go-json"
@@ -46,6 +47,11 @@ func FuzzPutEventsDecode(f *testing.F) {
 		`{"BatchItem":{"ep":{"Events":{"e":{"EventType":"a"}}}}`,
 		`{"BatchItem":{}} {}`, `{"BatchItem":{}}]`, `{"BatchItem":01}`, `{"BatchItem":{"ep":{"Events":{"e":{"Metrics":{"m":.5}}}}}}`,
 		`{"BatchItem":{"ep":{"Events":{"e":{"Metrics":{"m":NaN}}}}}}`, `{'BatchItem':{}}`, `{"BatchItem":tru}`,
+		// Nesting at encoding/json's limit of 10,000 levels (go-json has
+		// the same), one level past it, and far past it.
+		`{"BatchItem":{"ep":{"Unknown":{"x":` + strings.Repeat("[", 9996) + strings.Repeat("]", 9996) + `}}}}`,
+		`{"BatchItem":{"ep":{"Unknown":{"x":` + strings.Repeat("[", 9997) + strings.Repeat("]", 9997) + `}}}}`,
+		`{"BatchItem":{"ep":{"Unknown":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}}`,
 	} {
 		f.Add([]byte(seed))
 	}
