@@ -32,8 +32,9 @@ const (
 	// (rollups, counters, index pages) are written once per commit.
 	// sqlite's BenchmarkRecordEventsBatchSize: 20,000-event transactions
 	// store 13-20 % more events per second than 5,000-event ones and
-	// write half the bytes per event. A transaction that size takes about a second at the
-	// writer's rate, which bounds what a request waits for under load.
+	// write half the bytes per event. A transaction that size takes
+	// about a second at the writer's rate, which bounds what a request
+	// waits for under load; under light load transactions stay small.
 	DefaultMaxBatch = 20_000
 )
 
