@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -166,14 +167,12 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 			}
 		}
 	}
-	// One compiler per build compiles each segment (and each shared source
-	// segment) once.
-	segments := targeting.NewCompiler(func(id string, version int) (*inapp.Segment, error) {
+	lookup := func(id string, version int) (*inapp.Segment, error) {
 		if s, ok := latest[id]; ok && (version == 0 || version == s.Version) {
 			return s, nil
 		}
 		return src.GetSegment(ctx, appID, id, version)
-	})
+	}
 	// Reused entries keep their condition numbers, so they keep the table
 	// they were numbered in.
 	if prior != nil && prev.conds != nil {
@@ -181,9 +180,11 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 	} else {
 		snap.conds = targeting.NewCondTable()
 	}
-	segments.InternConds(snap.conds)
+	var templatesMu sync.Mutex // the compiling goroutines share the cache
 	templates := map[inapp.TemplateRef]*inapp.Template{}
 	template := func(ref inapp.TemplateRef) (*inapp.Template, error) {
+		templatesMu.Lock()
+		defer templatesMu.Unlock()
 		if t, ok := templates[ref]; ok {
 			return t, nil
 		}
@@ -199,17 +200,26 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 	// long as the snapshot lives.
 	block := make([]entry, len(camps))
 	abouts := make([]about, len(camps))
+	var todo []int // the campaigns to compile
 	for i, camp := range camps {
 		e := &block[i]
 		if old := prior[camp.ID]; old != nil && reusable(old.camp, camp) {
 			*e, abouts[i] = *old, *old.about
-			e.about = &abouts[i]
 		} else {
-			e.about = &abouts[i]
-			if err := compile(e, camp, settings, segments, template); err != nil {
-				return nil, err
-			}
+			todo = append(todo, i)
 		}
+		e.about = &abouts[i]
+	}
+	newCompiler := func() *targeting.Compiler {
+		c := targeting.NewCompiler(lookup)
+		c.InternConds(snap.conds)
+		return c
+	}
+	if err := compileAll(block, camps, todo, settings, newCompiler, template); err != nil {
+		return nil, err
+	}
+	for i := range camps {
+		e := &block[i]
 		if !e.deliverable() {
 			// Kept for Explain and test sends; the others still go out.
 			snap.held = append(snap.held, e)
@@ -232,6 +242,52 @@ func build(ctx context.Context, src Source, appID string, now time.Time, prev *s
 		return nil, err
 	}
 	return snap, nil
+}
+
+// parallelCompileMin is how many campaigns each compiling goroutine takes
+// at least: a full build (after a restart, or a segment write, which
+// recompiles every campaign) compiles all of an app's campaigns, and
+// with 1,000 of them compiling was most of the build; an incremental
+// rebuild compiles a few, on the caller's goroutine.
+var parallelCompileMin = 64
+
+// compileAll compiles camps[i] into block[i] for each i of todo, on up to
+// GOMAXPROCS goroutines. Each goroutine has its own Compiler (which
+// compiles each segment it meets once); they share the condition table
+// (which locks) and the templates. The error is that of the first
+// campaign, in todo's order, whose compile failed.
+func compileAll(block []entry, camps []*inapp.Campaign, todo []int, settings *inapp.AppSettings, newCompiler func() *targeting.Compiler,
+	template func(inapp.TemplateRef) (*inapp.Template, error)) error {
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/parallelCompileMin)
+	if workers <= 1 {
+		c := newCompiler()
+		for _, i := range todo {
+			if err := compile(&block[i], camps[i], settings, c, template); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			c := newCompiler()
+			// Every workers-th campaign: the cost spreads evenly even when
+			// the expensive campaigns sit together.
+			for k := w; k < len(todo); k += workers {
+				i := todo[k]
+				errs[k] = compile(&block[i], camps[i], settings, c, template)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Versions is a Source that tells the latest version of each of an app's
