@@ -1,9 +1,10 @@
 package targeting
 
 import (
-	"encoding/json"
-	"fmt"
+	"strconv"
 	"sync"
+
+	gojson "github.com/goccy/go-json"
 
 	inapp "github.com/inappd/inappd"
 )
@@ -52,12 +53,23 @@ func (t *CondTable) intern(key string) uint32 {
 // dimensions with the same kind, field, name and JSON compile to the same
 // condition. (Equal criteria written differently, values in another
 // order say, get two numbers: only a missed sharing, never a wrong one.)
+//
+// The key is built with go-json and appends, not encoding/json and fmt:
+// a full build of 1,000 campaigns numbers every condition of every
+// segment, and this was a tenth of its CPU.
 func condKey(kind condKind, field uint8, name string, dim any) string {
-	b, err := json.Marshal(dim)
+	b, err := gojson.Marshal(dim)
 	if err != nil {
 		return "" // not numbered
 	}
-	return fmt.Sprintf("%d/%d/%q/%s", kind, field, name, b)
+	key := make([]byte, 0, 16+len(name)+len(b))
+	key = strconv.AppendInt(key, int64(kind), 10)
+	key = append(key, '/')
+	key = strconv.AppendInt(key, int64(field), 10)
+	key = append(key, '/')
+	key = strconv.AppendQuote(key, name)
+	key = append(key, '/')
+	return string(append(key, b...))
 }
 
 // Memo holds condition results for one subject. Set Subject.Memo to share
