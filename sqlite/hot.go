@@ -19,16 +19,19 @@ const (
 	// statement: one read transaction, one trip through database/sql and
 	// the driver instead of two. The endpoint's row comes with an empty day
 	// (no counter has that day) and its document in the second column;
-	// the counters follow, for the total ("*") and three candidate days.
+	// the counters follow: the total ("*"), then the candidate days, as
+	// the range from the first to the last (they are consecutive, so the
+	// range holds no other day; one would only be dropped). An IN list of
+	// them made SQLite build a temporary index of its values on every
+	// execution: the range reads 8–17 % faster (BenchmarkHotReads).
 	endpointCapsSQL = `SELECT '', doc, 0 FROM endpoints WHERE app_id = ?1 AND id = ?2
 		UNION ALL
 		SELECT day, campaign_id, count FROM counters
-		WHERE app_id = ?1 AND endpoint_id = ?2 AND day IN (?3, ?4, ?5, ?6)`
+		WHERE app_id = ?1 AND endpoint_id = ?2 AND day = ?3
+		UNION ALL
+		SELECT day, campaign_id, count FROM counters
+		WHERE app_id = ?1 AND endpoint_id = ?2 AND day BETWEEN ?4 AND ?5`
 )
-
-// candidateDays is how many days GetEndpointCaps reads counters for
-// besides the total.
-const candidateDays = 3
 
 func (db *DB) prepareHotReads(ctx context.Context) error {
 	for _, s := range []struct {
@@ -65,19 +68,13 @@ func hotContext(ctx context.Context) context.Context {
 // endpoint's time zone, hence its day, is known only once it is read). A
 // day outside days costs a second read.
 func (db *DB) GetEndpointCaps(ctx context.Context, appID, id string, days []string, day func(*inapp.Endpoint) string, decode func(string) (*inapp.Endpoint, error)) (*inapp.Endpoint, map[string]inapp.CapCount, error) {
-	var d [candidateDays]string
-	for i := range d {
-		// Pad with a day already asked for (or, with none, the total).
-		switch {
-		case i < len(days):
-			d[i] = days[i]
-		case i > 0:
-			d[i] = d[i-1]
-		default:
-			d[i] = totalDay
-		}
+	// Without candidate days the range is the total again, and the day's
+	// counts are read below once the endpoint's day is known.
+	first, last := totalDay, totalDay
+	if len(days) > 0 {
+		first, last = slices.Min(days), slices.Max(days)
 	}
-	rows, err := db.endpointCapsStmt.QueryContext(hotContext(ctx), appID, id, totalDay, d[0], d[1], d[2])
+	rows, err := db.endpointCapsStmt.QueryContext(hotContext(ctx), appID, id, totalDay, first, last)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: get endpoint: %w", err)
 	}
