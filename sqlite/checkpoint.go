@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,9 +33,21 @@ const (
 	writerAutocheckpoint = 100_000
 )
 
+// Giving the WAL's space back. The writer never truncates the WAL file
+// (writerParams): the checkpointer does, with a TRUNCATE checkpoint, once
+// no write has committed for quietBeforeTruncate and the file is larger
+// than walKeepBytes. That checkpoint holds back a writer that arrives
+// meanwhile for as long as the truncation takes, which a quiet database
+// rarely sees; under load the file keeps its size and is reused.
+var (
+	quietBeforeTruncate = 30 * time.Second
+	walKeepBytes        = int64(64 << 20)
+)
+
 // checkpointer owns the connection that runs checkpoints.
 type checkpointer struct {
 	conn    *sql.DB
+	wal     string        // the WAL file's path
 	commits *atomic.Int64 // the writer's commit count
 	log     *slog.Logger
 	stop    chan struct{}
@@ -43,8 +56,9 @@ type checkpointer struct {
 }
 
 // startCheckpointer opens the checkpointer's connection and starts it;
-// commits is the count of write transactions the writer committed.
-func startCheckpointer(uri string, commits *atomic.Int64) (*checkpointer, error) {
+// wal is the WAL file's path, commits the count of write transactions the
+// writer committed.
+func startCheckpointer(uri, wal string, commits *atomic.Int64) (*checkpointer, error) {
 	conn, err := sql.Open("sqlite", uri+"?_busy_timeout=5000")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
@@ -53,7 +67,7 @@ func startCheckpointer(uri string, commits *atomic.Int64) (*checkpointer, error)
 	conn.SetMaxIdleConns(1)
 	conn.SetConnMaxIdleTime(0)
 	conn.SetConnMaxLifetime(0)
-	c := &checkpointer{conn: conn, commits: commits, log: slog.Default(), stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{conn: conn, wal: wal, commits: commits, log: slog.Default(), stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -63,17 +77,25 @@ func (c *checkpointer) run() {
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()
 	var seen int64
+	var lastCommit time.Time // when the count last moved; zero once the WAL was shrunk
 	for {
+		var now time.Time
 		select {
 		case <-c.stop:
 			return
-		case <-tick.C:
+		case now = <-tick.C:
 		}
 		n := c.commits.Load()
 		if n == seen {
-			continue // nothing new in the WAL
+			// Nothing new in the WAL: once quiet for long enough, give
+			// its space back.
+			if !lastCommit.IsZero() && now.Sub(lastCommit) >= quietBeforeTruncate {
+				c.shrink()
+				lastCommit = time.Time{}
+			}
+			continue
 		}
-		seen = n
+		seen, lastCommit = n, now
 		if _, err := c.checkpoint(); err != nil {
 			c.log.Warn("sqlite: background checkpoint failed; the writer will checkpoint itself past its guard", "err", err)
 		}
@@ -86,6 +108,27 @@ func (c *checkpointer) checkpoint() (frames int, err error) {
 	var busy, copied int
 	err = c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
 	return frames, err
+}
+
+// shrink truncates the WAL file when it is larger than walKeepBytes. The
+// TRUNCATE checkpoint copies what is left, waits (its busy timeout) for
+// readers still on the old log and empties the file; one that cannot
+// finish leaves the file as it was, to be tried after the next quiet spell.
+func (c *checkpointer) shrink() {
+	st, err := os.Stat(c.wal)
+	if err != nil || st.Size() <= walKeepBytes {
+		return
+	}
+	var busy, frames, copied int
+	if err := c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied); err != nil {
+		c.log.Warn("sqlite: could not shrink the WAL file", "wal", c.wal, "bytes", st.Size(), "err", err)
+		return
+	}
+	if busy != 0 {
+		c.log.Info("sqlite: WAL file not shrunk: a reader or writer was busy; trying again after the next quiet spell", "wal", c.wal, "bytes", st.Size())
+		return
+	}
+	c.log.Info("sqlite: WAL file shrunk after a quiet spell", "wal", c.wal, "bytes", st.Size())
 }
 
 // close stops the checkpointer and closes its connection; the writer

@@ -72,3 +72,68 @@ func TestBackgroundCheckpoint(t *testing.T) {
 		t.Errorf("%d events stored, want %d", stored, n)
 	}
 }
+
+// TestWALShrinksOnlyWhenQuiet: the writer keeps the WAL file's size when
+// it starts the log over (truncating a large file stalled the first write
+// after a checkpoint), and the checkpointer truncates the file once no
+// write has committed for quietBeforeTruncate.
+func TestWALShrinksOnlyWhenQuiet(t *testing.T) {
+	defer func(q time.Duration, keep int64) { quietBeforeTruncate, walKeepBytes = q, keep }(quietBeforeTruncate, walKeepBytes)
+	quietBeforeTruncate, walKeepBytes = 3*checkpointEvery, 1<<20
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "inappd.db")
+	db := open(t, path)
+	defer db.Close()
+	walSize := func() int64 {
+		fi, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	n := 0
+	record := func(events int) {
+		batch := make([]*inapp.EventRecord, events)
+		for i := range batch {
+			n++
+			batch[i] = storetest.BenchEvent(n)
+		}
+		if _, err := db.RecordEvents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 5 {
+		record(1000)
+	}
+	grown := walSize()
+	if grown < 2*walKeepBytes {
+		t.Fatalf("the WAL holds %d bytes after 5,000 events; the test needs more than %d", grown, 2*walKeepBytes)
+	}
+	// A write every half tick keeps the database busy: the checkpointer
+	// copies the log back, the writer starts it over, and the file keeps
+	// its size.
+	for range 3 * int(quietBeforeTruncate/(checkpointEvery/2)) / 2 {
+		record(10)
+		time.Sleep(checkpointEvery / 2)
+	}
+	if got := walSize(); got < grown {
+		t.Fatalf("the WAL file shrank from %d to %d bytes while writes went on", grown, got)
+	}
+	var frames int
+	if err := db.read.QueryRow(`SELECT count(*) FROM events`).Scan(&frames); err != nil || frames != n {
+		t.Fatalf("%d events readable (%v), want %d", frames, err, n)
+	}
+	// Quiet: the checkpointer truncates the file.
+	deadline := time.Now().Add(quietBeforeTruncate + 5*checkpointEvery)
+	for walSize() > walKeepBytes {
+		if time.Now().After(deadline) {
+			t.Fatalf("the WAL file still holds %d bytes %v after the last write", walSize(), quietBeforeTruncate+5*checkpointEvery)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Nothing was lost, and writing goes on.
+	record(10)
+	if err := db.read.QueryRow(`SELECT count(*) FROM events`).Scan(&frames); err != nil || frames != n {
+		t.Fatalf("%d events readable after the truncation (%v), want %d", frames, err, n)
+	}
+}

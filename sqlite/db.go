@@ -93,7 +93,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.ckpt, err = startCheckpointer(uri, &db.commits); err != nil {
+	if db.ckpt, err = startCheckpointer(uri, abs+"-wal", &db.commits); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -126,8 +126,13 @@ func writerParams() string {
 	// The checkpointer goroutine copies the WAL back (checkpoint.go); the
 	// writer's own autocheckpoint is only its guard.
 	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerAutocheckpoint))
-	// …and give the WAL file back after a burst that grew it further.
-	q.Add("_pragma", "journal_size_limit(67108864)")
+	// Never shrink the WAL file on the writer: SQLite truncates it to
+	// journal_size_limit when it starts the log over, inside the first
+	// write after a complete checkpoint, and freeing a few hundred MB of
+	// file took 70-200 ms (the first admin write after a quiet spell, in
+	// the load bench). The checkpointer gives the space back once the
+	// database is quiet (checkpoint.go).
+	q.Add("_pragma", "journal_size_limit(-1)")
 	return q.Encode()
 }
 
