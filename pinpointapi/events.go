@@ -123,7 +123,6 @@ func (s *Server) putEvents(c *call) error {
 	ctx := c.r.Context()
 	results := make(map[string]*itemResponse, len(req.BatchItem))
 	var records []*inapp.EventRecord
-	var statuses []*itemStatus // parallel to records
 	for endpointID, batch := range req.BatchItem {
 		res := &itemResponse{EventsItemResponse: map[string]*itemStatus{}}
 		results[endpointID] = res
@@ -149,10 +148,8 @@ func (s *Server) putEvents(c *call) error {
 				res.EventsItemResponse[eventID] = &itemStatus{Message: inapp.ErrorMessage(err), StatusCode: statusBadEvent}
 				continue
 			}
-			st := &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}
-			res.EventsItemResponse[eventID] = st
+			res.EventsItemResponse[eventID] = &itemStatus{Message: acceptedMessage, StatusCode: statusAccepted}
 			records = append(records, rec)
-			statuses = append(statuses, st)
 		}
 	}
 	if len(records) > 0 {
