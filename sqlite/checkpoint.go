@@ -96,35 +96,36 @@ func (c *checkpointer) run() {
 			continue
 		}
 		seen, lastCommit = n, now
-		if _, err := c.checkpoint(); err != nil {
+		if _, err := c.checkpoint("PASSIVE"); err != nil {
 			c.log.Warn("sqlite: background checkpoint failed; the writer will checkpoint itself past its guard", "err", err)
 		}
 	}
 }
 
-// checkpoint copies what it can without waiting for anyone and returns the
-// WAL's length in frames after it.
-func (c *checkpointer) checkpoint() (frames int, err error) {
-	var busy, copied int
-	err = c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
-	return frames, err
+// checkpoint runs a checkpoint of the given mode: PASSIVE copies what it
+// can without waiting for anyone; TRUNCATE waits (the busy timeout) for
+// the log's readers and writer, then empties the file. busy reports that
+// it could not finish for them.
+func (c *checkpointer) checkpoint(mode string) (busy bool, err error) {
+	var blocked, frames, copied int
+	err = c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&blocked, &frames, &copied)
+	return blocked != 0, err
 }
 
-// shrink truncates the WAL file when it is larger than walKeepBytes. The
-// TRUNCATE checkpoint copies what is left, waits (its busy timeout) for
-// readers still on the old log and empties the file; one that cannot
-// finish leaves the file as it was, to be tried after the next quiet spell.
+// shrink truncates the WAL file, with a TRUNCATE checkpoint, when it is
+// larger than walKeepBytes; one that cannot finish leaves the file as it
+// was, to be tried after the next quiet spell.
 func (c *checkpointer) shrink() {
 	st, err := os.Stat(c.wal)
 	if err != nil || st.Size() <= walKeepBytes {
 		return
 	}
-	var busy, frames, copied int
-	if err := c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied); err != nil {
+	busy, err := c.checkpoint("TRUNCATE")
+	if err != nil {
 		c.log.Warn("sqlite: could not shrink the WAL file", "wal", c.wal, "bytes", st.Size(), "err", err)
 		return
 	}
-	if busy != 0 {
+	if busy {
 		c.log.Info("sqlite: WAL file not shrunk: a reader or writer was busy; trying again after the next quiet spell", "wal", c.wal, "bytes", st.Size())
 		return
 	}
