@@ -6,7 +6,9 @@
 // records it accepted. Submit returns once those records are durable, so the
 // handler may answer 202; or at once with ETHROTTLED (429) when the queue is
 // full. An event is never acknowledged before it is committed, and nothing
-// acknowledged is ever dropped.
+// acknowledged is ever dropped. The API reserves room in the queue before
+// it reads a request (Writer.Reserve), so that at capacity the 429 comes
+// before any work, and a request it did read is never refused for room.
 //
 // Group commit needs no timer: while one transaction is being committed, new
 // requests wait in the queue; the writer then takes all of them (up to
@@ -27,7 +29,12 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultQueueSize = 100_000
+	// The queue holds two full transactions: enough for the writer to
+	// find a full one waiting each time it commits, which is all the
+	// throughput a queue can buy. More only holds requests longer and
+	// costs memory: a full queue of 100,000 events took the server to
+	// 732 MiB in cmd/inappd-bench's over-capacity scenario.
+	DefaultQueueSize = 2 * DefaultMaxBatch
 	// Larger transactions write less per event: the pages they share
 	// (rollups, counters, index pages) are written once per commit.
 	// sqlite's BenchmarkRecordEventsBatchSize: 20,000-event transactions
@@ -61,8 +68,9 @@ type Stats struct {
 	Batches   int64   // transactions committed
 	AvgBatch  float64 // Events / Batches
 	Failed    int64   // transactions that failed (their submitters got the error)
-	Throttled int64   // Submit calls refused because the queue was full
+	Throttled int64   // requests refused because the queue was full (Submit or Reserve)
 	Pending   int     // records waiting in the queue right now
+	Reserved  int     // room held by Reservations right now
 }
 
 // request is one Submit call waiting for its records to be committed.
@@ -81,11 +89,12 @@ type Writer struct {
 	maxBatch  int
 	log       *slog.Logger
 
-	mu      sync.Mutex
-	queue   []*request // FIFO, guarded by mu
-	pending int        // records in queue, guarded by mu
-	started bool       // guarded by mu
-	closed  bool       // guarded by mu; no Submit is accepted once set
+	mu       sync.Mutex
+	queue    []*request // FIFO, guarded by mu
+	pending  int        // records in queue, guarded by mu
+	reserved int        // room held by Reservations, guarded by mu
+	started  bool       // guarded by mu
+	closed   bool       // guarded by mu; no Submit is accepted once set
 
 	wake    chan struct{} // capacity 1: "the queue changed"
 	stopped chan struct{} // closed when the writer goroutine returns
@@ -171,15 +180,24 @@ func (w *Writer) Close(ctx context.Context) error {
 //     and when it retries, the event IDs make the retry idempotent
 //     (RecordEvents skips events it already stored).
 func (w *Writer) Submit(ctx context.Context, records []*inapp.EventRecord) ([]bool, error) {
-	if len(records) == 0 {
-		return []bool{}, nil
-	}
-	if len(records) > w.queueSize {
+	return w.submit(ctx, records, 0)
+}
+
+// submit is Submit for a request that holds room reserved in the queue
+// (Reserve): records that fit in it are queued without the capacity check,
+// and the room is given back whatever happens.
+func (w *Writer) submit(ctx context.Context, records []*inapp.EventRecord, room int) ([]bool, error) {
+	if len(records) == 0 || len(records) > w.queueSize {
+		w.unreserve(room)
+		if len(records) == 0 {
+			return []bool{}, nil
+		}
 		return nil, inapp.Errorf(inapp.ETOOLARGE, "A batch of %d events exceeds the event queue (%d).", len(records), w.queueSize)
 	}
 
 	req := &request{records: records, done: make(chan struct{})}
 	w.mu.Lock()
+	w.reserved -= room
 	switch {
 	case w.closed:
 		w.mu.Unlock()
@@ -187,10 +205,10 @@ func (w *Writer) Submit(ctx context.Context, records []*inapp.EventRecord) ([]bo
 	case ctx.Err() != nil: // do not queue what nobody waits for
 		w.mu.Unlock()
 		return nil, ctx.Err()
-	case w.pending+len(records) > w.queueSize:
+	case len(records) > room && w.pending+w.reserved+len(records) > w.queueSize:
 		w.mu.Unlock()
 		w.throttled.Add(1)
-		return nil, inapp.Errorf(inapp.ETHROTTLED, "Too many requests: the event queue is full; retry with backoff.")
+		return nil, errQueueFull
 	}
 	w.queue = append(w.queue, req)
 	w.pending += len(records)
@@ -211,10 +229,65 @@ func (w *Writer) Submit(ctx context.Context, records []*inapp.EventRecord) ([]bo
 	}
 }
 
+// Reservation is room in the queue that Reserve took for one request.
+// It belongs to that request's goroutine.
+type Reservation struct {
+	w    *Writer
+	room int // 0 once submitted or released
+}
+
+// Reserve takes room in the queue for up to n records, or returns
+// ETHROTTLED when there is none. PutEvents reserves the most events a
+// request may carry before it reads the request: a server at capacity
+// then turns a request away for the price of a 429, not of decoding and
+// validating events it would refuse anyway, and the requests it did read
+// cannot be refused once decoded. Each Reservation must end in its
+// Submit or Release.
+func (w *Writer) Reserve(n int) (*Reservation, error) {
+	if n > w.queueSize {
+		return nil, inapp.Errorf(inapp.ETOOLARGE, "A batch of %d events exceeds the event queue (%d).", n, w.queueSize)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.pending+w.reserved+n > w.queueSize {
+		w.throttled.Add(1)
+		return nil, errQueueFull
+	}
+	w.reserved += n
+	return &Reservation{w: w, room: n}, nil
+}
+
+// Submit is Writer.Submit within the reserved room, which it uses up:
+// records that fit in it are never throttled. (More records than the room
+// are checked against the queue as Writer.Submit does.)
+func (r *Reservation) Submit(ctx context.Context, records []*inapp.EventRecord) ([]bool, error) {
+	room := r.room
+	r.room = 0
+	return r.w.submit(ctx, records, room)
+}
+
+// Release gives the room back unless Submit used it; calling it again is
+// harmless.
+func (r *Reservation) Release() {
+	r.w.unreserve(r.room)
+	r.room = 0
+}
+
+func (w *Writer) unreserve(room int) {
+	if room == 0 {
+		return
+	}
+	w.mu.Lock()
+	w.reserved -= room
+	w.mu.Unlock()
+}
+
+var errQueueFull = inapp.Errorf(inapp.ETHROTTLED, "Too many requests: the event queue is full; retry with backoff.")
+
 // Stats returns the counters.
 func (w *Writer) Stats() Stats {
 	w.mu.Lock()
-	pending := w.pending
+	pending, reserved := w.pending, w.reserved
 	w.mu.Unlock()
 	s := Stats{
 		Requests:  w.requests.Load(),
@@ -224,6 +297,7 @@ func (w *Writer) Stats() Stats {
 		Failed:    w.failed.Load(),
 		Throttled: w.throttled.Load(),
 		Pending:   pending,
+		Reserved:  reserved,
 	}
 	if s.Batches > 0 {
 		s.AvgBatch = float64(s.Events) / float64(s.Batches)

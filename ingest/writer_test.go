@@ -267,6 +267,94 @@ func TestThrottle(t *testing.T) {
 	}
 }
 
+// Room reserved before a request is read counts against the queue: once
+// taken, a Reserve beyond it is refused, while the requests holding room
+// are queued whatever the queue holds by then. Room a request did not use
+// comes back.
+func TestReserve(t *testing.T) {
+	store := newFakeStore()
+	g := newGate()
+	store.before = g.block(1)
+	w := start(t, store, ingest.Options{QueueSize: 10})
+	ctx := context.Background()
+
+	first := submitAsync(ctx, w, records("a", 3))
+	<-g.entered // the writer holds it: the queue is empty
+
+	r1, err := w.Reserve(6)
+	if err != nil {
+		t.Fatalf("Reserve(6) on an empty queue: %v", err)
+	}
+	r2, err := w.Reserve(4)
+	if err != nil {
+		t.Fatalf("Reserve(4) beside 6 reserved of 10: %v", err)
+	}
+	if _, err := w.Reserve(1); inapp.ErrorCode(err) != inapp.ETHROTTLED {
+		t.Fatalf("Reserve(1) with all 10 reserved: %v, want ETHROTTLED", err)
+	}
+	if _, err := w.Submit(ctx, records("x", 1)); inapp.ErrorCode(err) != inapp.ETHROTTLED {
+		t.Fatalf("Submit with all 10 reserved: %v, want ETHROTTLED", err)
+	}
+	if _, err := w.Reserve(11); inapp.ErrorCode(err) != inapp.ETOOLARGE {
+		t.Errorf("Reserve(11) of a queue of 10: %v, want ETOOLARGE", err)
+	}
+	if st := w.Stats(); st.Reserved != 10 || st.Throttled != 2 {
+		t.Errorf("Stats = %+v, want 10 reserved and 2 throttled", st)
+	}
+
+	// r1 uses 5 of its 6; r2 gives its 4 back unused.
+	second := make(chan result, 1)
+	go func() {
+		fresh, err := r1.Submit(ctx, records("b", 5))
+		second <- result{fresh, err}
+	}()
+	waitFor(t, "r1 queued", func() bool { return w.Stats().Pending == 5 })
+	if st := w.Stats(); st.Reserved != 4 {
+		t.Errorf("after r1's Submit: %d reserved, want 4", st.Reserved)
+	}
+	r2.Release()
+	r2.Release() // harmless
+	r1.Release() // used: nothing to give back
+	if st := w.Stats(); st.Reserved != 0 {
+		t.Errorf("after the releases: %d reserved, want 0", st.Reserved)
+	}
+	r3, err := w.Reserve(5)
+	if err != nil {
+		t.Fatalf("Reserve(5) beside 5 queued of 10: %v", err)
+	}
+	r3.Release()
+
+	close(g.release)
+	for _, ch := range []<-chan result{first, second} {
+		if r := receive(t, ch); r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+	if store.Len() != 8 {
+		t.Errorf("stored %d events, want 8", store.Len())
+	}
+}
+
+// A request holding room is refused, and gives its room back, once the
+// writer is closed.
+func TestReserveAfterClose(t *testing.T) {
+	w := ingest.New(newFakeStore(), ingest.Options{QueueSize: 10, Logger: quiet})
+	w.Start(context.Background())
+	r, err := w.Reserve(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Submit(context.Background(), records("a", 2)); inapp.ErrorCode(err) != inapp.EUNAVAIL {
+		t.Errorf("Submit after Close: %v, want EUNAVAIL", err)
+	}
+	if st := w.Stats(); st.Reserved != 0 {
+		t.Errorf("%d reserved after a refused Submit, want 0", st.Reserved)
+	}
+}
+
 // A failed transaction fails every submitter of its group; the writer goes
 // on with the next group.
 func TestStoreError(t *testing.T) {

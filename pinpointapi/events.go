@@ -11,9 +11,12 @@ import (
 	"github.com/inappd/inappd/targeting"
 )
 
+// MaxEventsPerRequest is the most events one PutEvents request may carry,
+// Pinpoint's quota: an event queue must hold at least that many.
+const MaxEventsPerRequest = 100
+
 // PutEvents quotas, as Pinpoint enforced them.
 const (
-	maxEventsPerRequest  = 100
 	maxEventKeys         = 40
 	maxEventAttrKeyLen   = 50
 	maxEventAttrValueLen = 200
@@ -104,6 +107,14 @@ func (s *Server) putEvents(c *call) error {
 	if err != nil {
 		return err
 	}
+	// Room for the most events a request may carry, taken before the
+	// body is read: at capacity, a request turned away costs a 429, not
+	// the decoding of events that could not be queued anyway.
+	room, err := s.Events.Reserve(MaxEventsPerRequest)
+	if err != nil {
+		return err
+	}
+	defer room.Release()
 	var req putEventsRequest
 	if err := decodePutEvents(c, &req); err != nil {
 		return err
@@ -117,8 +128,8 @@ func (s *Server) putEvents(c *call) error {
 			total += len(b.Events)
 		}
 	}
-	if total > maxEventsPerRequest {
-		return inapp.Errorf(inapp.EINVALID, "The request has %d events; PutEvents takes at most %d per request.", total, maxEventsPerRequest)
+	if total > MaxEventsPerRequest {
+		return inapp.Errorf(inapp.EINVALID, "The request has %d events; PutEvents takes at most %d per request.", total, MaxEventsPerRequest)
 	}
 	ctx := c.r.Context()
 	results := make(map[string]*itemResponse, len(req.BatchItem))
@@ -153,9 +164,8 @@ func (s *Server) putEvents(c *call) error {
 		}
 	}
 	if len(records) > 0 {
-		// 202 only once the events are durable; a full queue is a 429 for
-		// the whole request, so the client retries it as a whole.
-		if _, err := s.Events.Submit(ctx, records); err != nil {
+		// 202 only once the events are durable.
+		if _, err := room.Submit(ctx, records); err != nil {
 			return err
 		}
 	}

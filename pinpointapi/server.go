@@ -41,7 +41,18 @@ type Deliverer interface {
 
 // EventSink makes PutEvents' events durable (package ingest).
 type EventSink interface {
+	// Reserve takes room for up to n events before a request is read, or
+	// answers ETHROTTLED (429) when the sink has none.
+	Reserve(n int) (EventRoom, error)
+}
+
+// EventRoom is the room an EventSink reserved for one request.
+type EventRoom interface {
+	// Submit makes the records durable and reports which were new; it
+	// returns once they are (ingest.Reservation.Submit).
 	Submit(ctx context.Context, records []*inapp.EventRecord) ([]bool, error)
+	// Release gives back the room Submit did not use.
+	Release()
 }
 
 // Server serves the API. Its fields are set by cmd/inappd before Handler.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -104,6 +105,12 @@ func smoke(t *testing.T, extra ...string) *report {
 	}
 	if r.Events != nil && r.Events.MeanUnits != 100 {
 		t.Errorf("PutEvents: %.2f events acknowledged per request, want 100", r.Events.MeanUnits)
+	}
+	// Over capacity the queue fills: 429s, and nothing but 429s and 202s.
+	if o := r.Overload; o == nil {
+		t.Errorf("over capacity: no figures")
+	} else if n429 := o.Statuses[http.StatusTooManyRequests]; o.OK == 0 || n429 == 0 || o.Errors != n429 {
+		t.Errorf("over capacity: %d answered 202, %d 429, errors %v; want both, and no other error", o.OK, n429, o.Statuses)
 	}
 	v := r.Verification
 	if !v.OK || v.Acked == 0 || !v.StoreChecked || v.StoredEvents != v.Acked || v.StoredDisplays != v.DisplayedAcked {

@@ -230,13 +230,19 @@ func (l *eventLoad) doer(bases []string, track bool) doer {
 		o := outcome{start: time.Now()}
 		resp, err := w.client.Do(req)
 		var body []byte
+		var wait time.Duration
 		if err == nil {
 			body, err = w.readBody(resp)
 			o.status = resp.StatusCode
+			wait = retryAfter(resp)
 		}
 		o.end = time.Now()
 		if err != nil {
 			o.status = 0
+		}
+		if o.status == http.StatusTooManyRequests {
+			// Come back when the server says, as the SDKs do.
+			defer time.Sleep(wait)
 		}
 		o.bytes = len(body)
 		if o.status == http.StatusAccepted {
@@ -262,6 +268,17 @@ func (l *eventLoad) doer(bases []string, track bool) doer {
 		}
 		return o
 	}
+}
+
+// retryAfter is how long a throttled client waits: the Retry-After
+// header's seconds, 1 s when there is none, never more than 2 s (a load
+// worker must not sleep through the end of its round).
+func retryAfter(resp *http.Response) time.Duration {
+	n, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	return min(time.Duration(n)*time.Second, 2*time.Second)
 }
 
 // account records an acknowledged request.

@@ -56,6 +56,7 @@ type config struct {
 	Warmup           time.Duration `json:"-"`
 	Concurrency      int           `json:"concurrency"`
 	EventConcurrency int           `json:"event_concurrency"`
+	OverloadWorkers  int           `json:"overload_concurrency"`
 	SeedConcurrency  int           `json:"seed_concurrency"`
 	EventBatch       int           `json:"event_batch"`
 	EventEndpoints   int           `json:"event_endpoints_per_request"`
@@ -92,6 +93,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	// transaction at 6,400 events, a limit of the load generator, not of
 	// the server.
 	fs.IntVar(&c.EventConcurrency, "event-concurrency", 256, "PutEvents load workers (one keep-alive connection each)")
+	// Over capacity: more events in flight than the server's queue
+	// (40,000 by default) and a transaction (20,000) hold, so that the
+	// queue fills and PutEvents must answer 429.
+	fs.IntVar(&c.OverloadWorkers, "overload-concurrency", 1024, "PutEvents workers of the over-capacity scenario, which checks that a full queue answers 429 and loses nothing it acknowledged (0 skips it)")
 	fs.IntVar(&c.EventBatch, "event-batch", 100, "events per PutEvents request")
 	fs.IntVar(&c.EventEndpoints, "event-endpoints", 10, "endpoints per PutEvents request (the events are shared among them)")
 	fs.IntVar(&c.Trials, "visibility-trials", 5, "campaigns paused and resumed for the admin-write visibility figure (idle, and again under load)")
@@ -123,6 +128,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("--campaigns must be at least 1")
 	case c.Concurrency < 1 || c.SeedConcurrency < 1 || c.EventConcurrency < 1:
 		return nil, errors.New("--concurrency, --seed-concurrency and --event-concurrency must be at least 1")
+	case c.OverloadWorkers < 0:
+		return nil, errors.New("--overload-concurrency must be 0 (skip) or more")
 	case c.EventBatch < 1 || c.EventBatch > 100:
 		return nil, errors.New("--event-batch must be from 1 to 100 (PutEvents' limit)")
 	case c.Duration < 100*time.Millisecond:
@@ -349,7 +356,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		b.rep.Seed.DataBytes = dirSize(b.data)
 	}
 	b.load = &loop{
-		client:    &http.Client{Transport: newTransport(max(cfg.Concurrency, cfg.EventConcurrency)), Timeout: 60 * time.Second},
+		client:    &http.Client{Transport: newTransport(max(cfg.Concurrency, cfg.EventConcurrency, cfg.OverloadWorkers)), Timeout: 60 * time.Second},
 		key:       b.deviceKey,
 		seed:      cfg.Seed,
 		fullUnits: 10,
@@ -480,8 +487,11 @@ func (b *bench) scenarios(ctx context.Context) error {
 	if withBase {
 		b.logf("  bare:   %s", b.rep.BaseEvents.line())
 	}
-	b.rep.Memory.AfterLoad = b.mem()
 	b.stopBaseline()
+	if cfg.OverloadWorkers > 0 {
+		b.overload(ev, slice)
+	}
+	b.rep.Memory.AfterLoad = b.mem()
 
 	// Was every acknowledged event stored?
 	v := &b.rep.Verification
@@ -520,6 +530,21 @@ func (b *bench) scenarios(ctx context.Context) error {
 	}
 	v.OK = len(v.Problems) == 0
 	return nil
+}
+
+// overload drives PutEvents over capacity for d: more events in flight
+// than the queue and a transaction hold. The queue fills, the server
+// answers 429, and the workers told so wait as an SDK does (Retry-After).
+// The event check that follows covers these events too: what was
+// acknowledged must be stored once, what got 429 not at all.
+func (b *bench) overload(ev *eventLoad, d time.Duration) {
+	cfg := b.cfg
+	b.logf("PutEvents over capacity: %d workers (%d events in flight), for %s", cfg.OverloadWorkers, cfg.OverloadWorkers*cfg.EventBatch, d)
+	before := ev.throttled.Load()
+	o := b.load.closed("PutEvents over capacity", cfg.OverloadWorkers, d, ev.doer(b.bases, true), b.pids...)
+	o.Extra = map[string]any{"throttled_429": ev.throttled.Load() - before}
+	b.rep.Overload = o
+	b.logf("  inappd: %s", o.line())
 }
 
 // rounds is how many turns each scenario takes: --rounds, but no round

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -43,6 +44,7 @@ type report struct {
 	VisibilityLoaded *trialSummary `json:"visibility_under_load,omitempty"`
 	GIAMDuringWrites *loadResult   `json:"get_in_app_messages_during_admin_writes,omitempty"`
 	Events           *loadResult   `json:"put_events"`
+	Overload         *loadResult   `json:"put_events_over_capacity,omitempty"`
 	Verification     verification  `json:"event_check"`
 	BaseGIAM         *loadResult   `json:"bare_get,omitempty"`
 	BaseGIAMHalf     *loadResult   `json:"bare_get_half_load,omitempty"`
@@ -229,7 +231,7 @@ func (r *report) print(w io.Writer) {
 		row("  p99 ms per request", f2(c.P99), bs, ratio(c.P99, bv), "", "")
 		bs, bv = base(be, func(l *loadResult) float64 { return l.Max }, f2)
 		row("  max ms per request", f2(c.Max), bs, ratio(c.Max, bv), "", "")
-		row("  429 answers", fmt.Sprintf("%d", r.Verification.Throttled), "", "", "", "")
+		row("  429 answers", fmt.Sprintf("%d", c.Statuses[http.StatusTooManyRequests]), "", "", "", "")
 		perEvent := func(l *loadResult) float64 {
 			if l.UnitsPerSec == 0 {
 				return 0
@@ -243,11 +245,28 @@ func (r *report) print(w io.Writer) {
 			row("  server disk writes per event (WAL + checkpoints)", fmt.Sprintf("%.0f B", float64(c.Usage.DiskWrites)/(c.UnitsPerSec*c.Seconds)), "", "", "", "")
 		}
 		row("  share of time a server thread waited for the disk", fmt.Sprintf("%.0f%%", 100*c.Usage.DiskWaitShare), "", "", "", "")
-		if n := c.Errors - int(r.Verification.Throttled); n > 0 {
+		if n := c.Errors - c.Statuses[http.StatusTooManyRequests]; n > 0 {
 			row("  other errors", fmt.Sprintf("%d %v", n, c.Statuses), "", "", "0", "")
 		}
 	}
 	v := r.Verification
+	if o := r.Overload; o != nil {
+		throttled := o.Statuses[http.StatusTooManyRequests]
+		row(fmt.Sprintf("PutEvents over capacity (%d workers)", o.Concurrency), fmt.Sprintf("%s events/s acknowledged", f0(o.UnitsPerSec)), "", "", "", "")
+		row("  answers: 202 / 429", fmt.Sprintf("%d / %d", o.OK, throttled), "", "", "", "")
+		row("  p50 / p99 / max ms per answer", fmt.Sprintf("%s / %s / %s", f2(o.P50), f2(o.P99), f2(o.Max)), "", "", "", "")
+		if o.Usage.PeakRSS > 0 {
+			row("  server RSS peak", mib(o.Usage.PeakRSS), "", "", "", "")
+		}
+		shown := "no 429: the queue never filled (raise --overload-concurrency)"
+		if throttled > 0 {
+			shown = "acknowledged events lost or doubled (see below)"
+		}
+		row("  a full queue answers 429, loses nothing acknowledged", "", "", "", "429, none lost", verdict(throttled > 0 && v.OK, shown))
+		if n := o.Errors - throttled; n > 0 {
+			row("  other errors", fmt.Sprintf("%d %v", n, o.Statuses), "", "", "0", "")
+		}
+	}
 	stored := "not read"
 	if v.StoreChecked {
 		stored = fmt.Sprintf("%d stored / %d displays counted", v.StoredEvents, v.StoredDisplays)
@@ -273,7 +292,7 @@ func (r *report) print(w io.Writer) {
 		row("server RSS after warm-up (snapshot built)", mib(m.AfterWarmup.RSS), "", "", "", "")
 	}
 	peak := int64(0)
-	for _, l := range []*loadResult{r.GIAM, r.GIAMHalf, r.Events} {
+	for _, l := range []*loadResult{r.GIAM, r.GIAMHalf, r.Events, r.Overload} {
 		if l != nil {
 			peak = max(peak, l.Usage.PeakRSS)
 		}

@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/ingest"
+	"github.com/inappd/inappd/pinpointapi"
 	"github.com/inappd/inappd/retention"
 )
 
@@ -85,6 +87,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&m.Config.ImportDir, "import-dir", "", "directory import jobs may read file:// sources from (S3Url file:///dir/file.csv); file:// is refused when empty (INAPPD_IMPORT_DIR)")
 	fs.StringVar(&m.Config.StreamDir, "stream-dir", "", "directory event streams may write file:// destinations under (DestinationStreamArn file:///dir/events.jsonl); file:// is refused when empty (INAPPD_STREAM_DIR)")
 	fs.StringVar(&m.Config.PprofAddr, "pprof", "", "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INAPPD_PPROF)")
+	fs.IntVar(&m.Config.EventQueue, "event-queue", ingest.DefaultQueueSize, "PutEvents events that may wait for the writer; beyond them PutEvents answers 429 (INAPPD_EVENT_QUEUE)")
 	fs.Var(retention.Flag{D: &m.Config.Retention}, "retention", "how long events and analytics are kept: days (90d), a duration (2160h), or 0 to keep them forever (INAPPD_RETENTION)")
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -100,6 +103,9 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	if envErr != nil {
 		return envErr
+	}
+	if m.Config.EventQueue < pinpointapi.MaxEventsPerRequest {
+		return fmt.Errorf("--event-queue %d: the queue must hold at least one full PutEvents request (%d events)", m.Config.EventQueue, pinpointapi.MaxEventsPerRequest)
 	}
 	if *cors != "" {
 		for _, o := range strings.Split(*cors, ",") {

@@ -51,6 +51,9 @@ type Config struct {
 	// Retention is how long events and analytics days are kept (package
 	// retention); 0 keeps them forever.
 	Retention time.Duration
+	// EventQueue is how many PutEvents events may wait for the writer;
+	// beyond it PutEvents answers 429 (package ingest).
+	EventQueue int
 }
 
 // Main wires the parts together; tests start the same Main on port 0.
@@ -75,7 +78,7 @@ type Main struct {
 
 func NewMain() *Main {
 	return &Main{
-		Config: Config{Addr: "127.0.0.1:8080", DataDir: "./inappd-data", Retention: retention.DefaultRetention},
+		Config: Config{Addr: "127.0.0.1:8080", DataDir: "./inappd-data", Retention: retention.DefaultRetention, EventQueue: ingest.DefaultQueueSize},
 		Logger: slog.Default(),
 		Stdout: os.Stdout,
 		Clock:  inapp.SystemClock{},
@@ -103,7 +106,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.ensureRootKey(ctx); err != nil {
 		return err
 	}
-	m.events = ingest.New(m.Store, ingest.Options{Logger: m.Logger})
+	m.events = ingest.New(m.Store, ingest.Options{QueueSize: m.Config.EventQueue, Logger: m.Logger})
 	m.events.Start(context.WithoutCancel(ctx))
 	deliver := delivery.New(m.Store, m.Clock, m.Logger)
 	if err := m.startFeed(ctx, m.Store, deliver); err != nil {
@@ -113,7 +116,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Store:       m.Store,
 		Auth:        &sigv4.Verifier{Keys: m.Store, Clock: m.Clock},
 		Delivery:    deliver,
-		Events:      m.events,
+		Events:      eventSink{m.events},
 		Clock:       m.Clock,
 		Logger:      m.Logger,
 		CORSOrigins: m.Config.CORSOrigins,
@@ -366,4 +369,15 @@ func (m *Main) putRootKey(ctx context.Context, k *inapp.AccessKey) error {
 	}
 	m.RootKey = k
 	return nil
+}
+
+// eventSink is the ingest writer as the API's pinpointapi.EventSink.
+type eventSink struct{ w *ingest.Writer }
+
+func (s eventSink) Reserve(n int) (pinpointapi.EventRoom, error) {
+	r, err := s.w.Reserve(n)
+	if err != nil {
+		return nil, err // not a nil *Reservation in an interface
+	}
+	return r, nil
 }
