@@ -119,7 +119,7 @@ func smoke(t *testing.T, extra ...string) *report {
 	if v.ProbeEndpoints == 0 || v.ProbeDisplays == 0 || v.ProbeLost+v.ProbeDoubled > 0 || v.Resent == 0 {
 		t.Errorf("probe check: %+v", v)
 	}
-	for name, s := range map[string]*trialSummary{"idle": r.VisibilityIdle, "under load": r.VisibilityLoaded} {
+	for name, s := range map[string]*trialSummary{"idle": r.VisibilityIdle, "under load": r.VisibilityLoaded, "under PutEvents load": r.VisibilityEvents} {
 		if s == nil || len(s.Trials) != 4 || s.MaxMS <= 0 {
 			t.Errorf("visibility %s: %+v", name, s)
 		}

@@ -250,6 +250,14 @@ func (l *loop) workers(n int) []*worker {
 // closed runs conc workers back to back for d.
 // pids are the server processes to watch (0: none).
 func (l *loop) closed(name string, conc int, d time.Duration, do doer, pids ...int) *loadResult {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	return l.closedUntil(ctx, name, conc, do, pids...)
+}
+
+// closedUntil runs conc workers back to back until ctx ends: a load in
+// the background of another measurement.
+func (l *loop) closedUntil(ctx context.Context, name string, conc int, do doer, pids ...int) *loadResult {
 	ws := l.workers(conc)
 	samples := make([]*sample, conc)
 	var stop atomic.Bool
@@ -268,7 +276,7 @@ func (l *loop) closed(name string, conc int, d time.Duration, do doer, pids ...i
 			}
 		}()
 	}
-	time.Sleep(d)
+	<-ctx.Done()
 	stop.Store(true)
 	wg.Wait()
 	elapsed := time.Since(start)

@@ -488,6 +488,11 @@ func (b *bench) scenarios(ctx context.Context) error {
 		b.logf("  bare:   %s", b.rep.BaseEvents.line())
 	}
 	b.stopBaseline()
+	if cfg.Trials > 0 {
+		if err := b.visibilityUnderEvents(ctx, ev); err != nil {
+			return err
+		}
+	}
 	if cfg.OverloadWorkers > 0 {
 		b.overload(ev, slice)
 	}
@@ -529,6 +534,32 @@ func (b *bench) scenarios(ctx context.Context) error {
 		v.problem("no event was acknowledged")
 	}
 	v.OK = len(v.Problems) == 0
+	return nil
+}
+
+// visibilityUnderEvents runs the admin-write trials while PutEvents keeps
+// the event writer busy: an admin write goes through the same single
+// writer, so it waits for the event transaction in progress.
+func (b *bench) visibilityUnderEvents(ctx context.Context, ev *eventLoad) error {
+	cfg := b.cfg
+	b.logf("admin-write visibility under PutEvents load (%d workers)", cfg.EventConcurrency)
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bg := make(chan *loadResult, 1)
+	go func() {
+		bg <- b.load.closedUntil(lctx, "PutEvents during admin writes", cfg.EventConcurrency, ev.doer(b.bases, true), b.pids...)
+	}()
+	time.Sleep(time.Second) // until the transactions have grown
+	trials, err := b.visibility(ctx, cfg.Trials)
+	cancel()
+	load := <-bg
+	if err != nil {
+		return fmt.Errorf("visibility under PutEvents load: %w", err)
+	}
+	b.rep.VisibilityEvents = summarizeTrials(trials)
+	b.rep.EventsDuringWrites = load
+	b.logf("  %s", b.rep.VisibilityEvents.line())
+	b.logf("  events meanwhile: %s", load.line())
 	return nil
 }
 
