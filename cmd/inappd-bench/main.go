@@ -439,24 +439,14 @@ func (b *bench) scenarios(ctx context.Context) error {
 		b.rep.VisibilityIdle = summarizeTrials(idle)
 		b.logf("  %s", b.rep.VisibilityIdle.line())
 		b.logf("admin-write visibility under GetInAppMessages load (%.0f requests/s)", half)
-		lctx, cancel := context.WithCancel(ctx)
-		var bg *loadResult
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			bg = b.load.open(lctx, "GetInAppMessages during admin writes", half, cfg.Concurrency, 10*time.Minute, giamDo, 0)
-		}()
-		time.Sleep(500 * time.Millisecond)
-		loaded, err := b.visibility(ctx, cfg.Trials)
-		cancel()
-		wg.Wait()
+		loaded, bg, err := b.visibilityUnder(ctx, 500*time.Millisecond, func(lctx context.Context) *loadResult {
+			return b.load.open(lctx, "GetInAppMessages during admin writes", half, cfg.Concurrency, 10*time.Minute, giamDo, 0)
+		})
 		if err != nil {
 			return fmt.Errorf("visibility under load: %w", err)
 		}
-		b.rep.VisibilityLoaded = summarizeTrials(loaded)
-		b.rep.GIAMDuringWrites = bg
-		b.logf("  %s", b.rep.VisibilityLoaded.line())
+		b.rep.VisibilityLoaded, b.rep.GIAMDuringWrites = loaded, bg
+		b.logf("  %s", loaded.line())
 		b.logf("  readers meanwhile: %s", bg.line())
 	}
 
@@ -543,24 +533,35 @@ func (b *bench) scenarios(ctx context.Context) error {
 func (b *bench) visibilityUnderEvents(ctx context.Context, ev *eventLoad) error {
 	cfg := b.cfg
 	b.logf("admin-write visibility under PutEvents load (%d workers)", cfg.EventConcurrency)
-	lctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	bg := make(chan *loadResult, 1)
-	go func() {
-		bg <- b.load.closedUntil(lctx, "PutEvents during admin writes", cfg.EventConcurrency, ev.doer(b.bases, true), b.pids...)
-	}()
-	time.Sleep(time.Second) // until the transactions have grown
-	trials, err := b.visibility(ctx, cfg.Trials)
-	cancel()
-	load := <-bg
+	// A second first, for the transactions to grow.
+	trials, load, err := b.visibilityUnder(ctx, time.Second, func(lctx context.Context) *loadResult {
+		return b.load.closedUntil(lctx, "PutEvents during admin writes", cfg.EventConcurrency, ev.doer(b.bases, true), b.pids...)
+	})
 	if err != nil {
 		return fmt.Errorf("visibility under PutEvents load: %w", err)
 	}
-	b.rep.VisibilityEvents = summarizeTrials(trials)
-	b.rep.EventsDuringWrites = load
-	b.logf("  %s", b.rep.VisibilityEvents.line())
+	b.rep.VisibilityEvents, b.rep.EventsDuringWrites = trials, load
+	b.logf("  %s", trials.line())
 	b.logf("  events meanwhile: %s", load.line())
 	return nil
+}
+
+// visibilityUnder runs the admin-write trials with a load in the
+// background, started warm before them and stopped after them, and
+// returns the trials and the load's figures.
+func (b *bench) visibilityUnder(ctx context.Context, warm time.Duration, load func(context.Context) *loadResult) (*trialSummary, *loadResult, error) {
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bg := make(chan *loadResult, 1)
+	go func() { bg <- load(lctx) }()
+	time.Sleep(warm)
+	trials, err := b.visibility(ctx, b.cfg.Trials)
+	cancel()
+	figures := <-bg
+	if err != nil {
+		return nil, nil, err
+	}
+	return summarizeTrials(trials), figures, nil
 }
 
 // overload drives PutEvents over capacity for d: more events in flight
