@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint/types"
 	"github.com/jackc/pgx/v5"
@@ -22,7 +25,8 @@ import (
 // one may carry (100), taken before its body is read.
 // Once the database takes writes again, the requests the queue held are
 // stored and answered 202, the throttled ones were not stored, and sent
-// again they are stored once.
+// again they are stored once; a client with the SDK's standard retryer
+// gets through by itself.
 func TestPutEventsFullQueue(t *testing.T) {
 	t.Parallel()
 	m := newTestMain(t)
@@ -50,7 +54,7 @@ func TestPutEventsFullQueue(t *testing.T) {
 	// Request 0 is taken by the writer, which then waits for the
 	// database; requests 1 and 2 fill the queue: 50 events queued and
 	// 100 reserved leave no room for request 3's 100.
-	answers := make(chan error, 3)
+	answers := make(chan error, 4)
 	for i := range 3 {
 		go func() {
 			_, err := c.PutEvents(context.Background(), input(i))
@@ -78,15 +82,33 @@ func TestPutEventsFullQueue(t *testing.T) {
 		t.Errorf("writer counted %d throttled requests, want %d", s.Throttled, requests-3+2)
 	}
 
+	// The SDK's standard retryer takes the 429 for throttling and tries
+	// again: the request gets through once there is room.
+	retrying := pinpoint.New(pinpoint.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(m.URL()),
+		Credentials:  credentials.NewStaticCredentialsProvider(m.RootKey.ID, m.RootKey.Secret, ""),
+		HTTPClient:   http.DefaultClient,
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts, o.MaxBackoff = 50, 100*time.Millisecond
+		}),
+	})
+	throttled := m.events.Stats().Throttled
+	go func() {
+		_, err := retrying.PutEvents(context.Background(), input(requests+1))
+		answers <- err
+	}()
+	waitUntil(t, "the retrying client throttled", 3*time.Second, func() bool { return m.events.Stats().Throttled > throttled })
+
 	release()
-	for range 3 {
+	for range 4 {
 		if err := <-answers; err != nil {
-			t.Errorf("a request the queue held failed: %v", err)
+			t.Errorf("a request the queue held, or the retrying one, failed: %v", err)
 		}
 	}
-	for i := range requests {
+	for i := range requests + 2 {
 		want := 0
-		if i < 3 {
+		if i < 3 || i == requests+1 {
 			want = perRequest
 		}
 		if n := stored(i); n != want {
