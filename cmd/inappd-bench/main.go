@@ -105,7 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.URL, "url", "", "benchmark a running server instead (root key from INAPPD_ROOT_ACCESS_KEY_ID / INAPPD_ROOT_SECRET_ACCESS_KEY)")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "with --url: the server's process ID, for its memory and CPU")
 	fs.StringVar(&c.JSONPath, "json", "", "also write the figures to this file as JSON")
-	fs.StringVar(&c.ProfileDir, "profile", "", "start the server with --pprof and save CPU and allocation profiles of the GetInAppMessages and PutEvents scenarios here")
+	fs.StringVar(&c.ProfileDir, "profile", "", "start the server with --pprof and save CPU and allocation profiles of the GetInAppMessages, PutEvents and over-capacity scenarios here")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the temporary directory (data, logs, binary)")
 	fs.BoolVar(&c.NoBaseline, "no-baseline", false, "skip the bare-handler baseline")
 	fs.Func("server-arg", "extra argument for `inappd serve` (repeatable), e.g. --server-arg=--log-level=warn", func(v string) error {
@@ -573,7 +573,9 @@ func (b *bench) overload(ev *eventLoad, d time.Duration) {
 	cfg := b.cfg
 	b.logf("PutEvents over capacity: %d workers (%d events in flight), for %s", cfg.OverloadWorkers, cfg.OverloadWorkers*cfg.EventBatch, d)
 	before := ev.throttled.Load()
+	stopProf := b.profileFor("overload", d)
 	o := b.load.closed("PutEvents over capacity", cfg.OverloadWorkers, d, ev.doer(b.bases, true), b.pids...)
+	stopProf()
 	o.Extra = map[string]any{"throttled_429": ev.throttled.Load() - before}
 	b.rep.Overload = o
 	b.logf("  inappd: %s", o.line())
