@@ -258,6 +258,8 @@ func (r *report) print(w io.Writer) {
 		row(fmt.Sprintf("PutEvents over capacity (%d workers)", o.Concurrency), fmt.Sprintf("%s events/s acknowledged", f0(o.UnitsPerSec)), "", "", "", "")
 		row("  answers: 202 / 429", fmt.Sprintf("%d / %d", o.OK, throttled), "", "", "", "")
 		row("  p50 / p99 / max ms per answer", fmt.Sprintf("%s / %s / %s", f2(o.P50), f2(o.P99), f2(o.Max)), "", "", "", "")
+		row("  CPU cores: server / bench / whole machine", cores(o), "", "", "", "")
+		row("  share of time a server thread waited for the disk", fmt.Sprintf("%.0f%%", 100*o.Usage.DiskWaitShare), "", "", "", "")
 		if o.Usage.PeakRSS > 0 {
 			row("  server RSS peak", mib(o.Usage.PeakRSS), "", "", "", "")
 		}
