@@ -7,8 +7,9 @@
 // handler may answer 202; or at once with ETHROTTLED (429) when the queue is
 // full. An event is never acknowledged before it is committed, and nothing
 // acknowledged is ever dropped. The API reserves room in the queue before
-// it reads a request (Writer.Reserve), so that at capacity the 429 comes
-// before any work, and a request it did read is never refused for room.
+// it decodes a request (Writer.Reserve), so that at capacity the 429 comes
+// before the request's events are decoded, and a request it did decode is
+// never refused for room.
 //
 // Group commit needs no timer: while one transaction is being committed, new
 // requests wait in the queue; the writer then takes all of them (up to
@@ -238,10 +239,10 @@ type Reservation struct {
 
 // Reserve takes room in the queue for up to n records, or returns
 // ETHROTTLED when there is none. PutEvents reserves the most events a
-// request may carry before it reads the request: a server at capacity
+// request may carry before it decodes the request: a server at capacity
 // then turns a request away for the price of a 429, not of decoding and
-// validating events it would refuse anyway, and the requests it did read
-// cannot be refused once decoded. Each Reservation must end in its
+// validating events it would refuse anyway, and a request it did decode
+// cannot be refused afterwards. Each Reservation must end in its
 // Submit or Release.
 func (w *Writer) Reserve(n int) (*Reservation, error) {
 	if n > w.queueSize {

@@ -108,7 +108,7 @@ func (s *Server) putEvents(c *call) error {
 		return err
 	}
 	// Room for the most events a request may carry, taken before the
-	// body is read: at capacity, a request turned away costs a 429, not
+	// body is decoded: at capacity, a request turned away costs a 429, not
 	// the decoding of events that could not be queued anyway.
 	room, err := s.Events.Reserve(MaxEventsPerRequest)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // 150 events fills and every PutEvents beyond it gets Pinpoint's
 // throttling answer at once (429 TooManyRequestsException, Retry-After).
 // A request is admitted only while the queue has room for the most events
-// one may carry (100), taken before its body is read.
+// one may carry (100), taken before its body is decoded.
 // Once the database takes writes again, the requests the queue held are
 // stored and answered 202, the throttled ones were not stored, and sent
 // again they are stored once; a client with the SDK's standard retryer
@@ -75,7 +75,7 @@ func TestPutEventsFullQueue(t *testing.T) {
 	if got := raw.Header.Get("Retry-After"); got != "1" {
 		t.Errorf("Retry-After = %q, want 1", got)
 	}
-	// A full queue answers before reading the body: a request it could
+	// A full queue answers before decoding the body: a request it could
 	// not have taken anyway costs no decoding.
 	wantRawError(t, rawCall(t, m, nil, "POST", "/v1/apps/"+app+"/events", []byte(`{"BatchItem":`)), "TooManyRequestsException")
 	if s := m.events.Stats(); s.Throttled != requests-3+2 {
