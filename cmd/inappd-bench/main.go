@@ -572,11 +572,9 @@ func (b *bench) visibilityUnder(ctx context.Context, warm time.Duration, load fu
 func (b *bench) overload(ev *eventLoad, d time.Duration) {
 	cfg := b.cfg
 	b.logf("PutEvents over capacity: %d workers (%d events in flight), for %s", cfg.OverloadWorkers, cfg.OverloadWorkers*cfg.EventBatch, d)
-	before := ev.throttled.Load()
 	stopProf := b.profileFor("overload", d)
 	o := b.load.closed("PutEvents over capacity", cfg.OverloadWorkers, d, ev.doer(b.bases, true), b.pids...)
 	stopProf()
-	o.Extra = map[string]any{"throttled_429": ev.throttled.Load() - before}
 	b.rep.Overload = o
 	b.logf("  inappd: %s", o.line())
 }

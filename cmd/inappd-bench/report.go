@@ -303,12 +303,6 @@ func (r *report) print(w io.Writer) {
 	if m.AfterWarmup != nil {
 		row("server RSS after warm-up (snapshot built)", mib(m.AfterWarmup.RSS), "", "", "", "")
 	}
-	peak := int64(0)
-	for _, l := range []*loadResult{r.GIAM, r.GIAMHalf, r.Events, r.Overload} {
-		if l != nil {
-			peak = max(peak, l.Usage.PeakRSS)
-		}
-	}
 	if r.GIAM != nil && r.GIAM.Usage.PeakRSS > 0 {
 		row("server RSS peak under GetInAppMessages", mib(r.GIAM.Usage.PeakRSS), "", "", "", "")
 	}
