@@ -188,12 +188,13 @@ func (w *Writer) Submit(ctx context.Context, records []*inapp.EventRecord) ([]bo
 // (Reserve): records that fit in it are queued without the capacity check,
 // and the room is given back whatever happens.
 func (w *Writer) submit(ctx context.Context, records []*inapp.EventRecord, room int) ([]bool, error) {
-	if len(records) == 0 || len(records) > w.queueSize {
+	if len(records) == 0 {
 		w.unreserve(room)
-		if len(records) == 0 {
-			return []bool{}, nil
-		}
-		return nil, inapp.Errorf(inapp.ETOOLARGE, "A batch of %d events exceeds the event queue (%d).", len(records), w.queueSize)
+		return []bool{}, nil
+	}
+	if len(records) > w.queueSize {
+		w.unreserve(room)
+		return nil, w.tooLarge(len(records))
 	}
 
 	req := &request{records: records, done: make(chan struct{})}
@@ -246,7 +247,7 @@ type Reservation struct {
 // Submit or Release.
 func (w *Writer) Reserve(n int) (*Reservation, error) {
 	if n > w.queueSize {
-		return nil, inapp.Errorf(inapp.ETOOLARGE, "A batch of %d events exceeds the event queue (%d).", n, w.queueSize)
+		return nil, w.tooLarge(n)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -281,6 +282,11 @@ func (w *Writer) unreserve(room int) {
 	w.mu.Lock()
 	w.reserved -= room
 	w.mu.Unlock()
+}
+
+// tooLarge is the error for n records that no queue state could take.
+func (w *Writer) tooLarge(n int) error {
+	return inapp.Errorf(inapp.ETOOLARGE, "A batch of %d events exceeds the event queue (%d).", n, w.queueSize)
 }
 
 var errQueueFull = inapp.Errorf(inapp.ETHROTTLED, "Too many requests: the event queue is full; retry with backoff.")
