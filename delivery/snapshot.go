@@ -258,30 +258,26 @@ var parallelCompileMin = 64
 // campaign, in todo's order, whose compile failed.
 func compileAll(block []entry, camps []*inapp.Campaign, todo []int, settings *inapp.AppSettings, newCompiler func() *targeting.Compiler,
 	template func(inapp.TemplateRef) (*inapp.Template, error)) error {
-	workers := min(runtime.GOMAXPROCS(0), len(todo)/parallelCompileMin)
-	if workers <= 1 {
-		c := newCompiler()
-		for _, i := range todo {
-			if err := compile(&block[i], camps[i], settings, c, template); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(todo)/parallelCompileMin))
 	errs := make([]error, len(todo))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			c := newCompiler()
-			// Every workers-th campaign: the cost spreads evenly even when
-			// the expensive campaigns sit together.
-			for k := w; k < len(todo); k += workers {
-				i := todo[k]
-				errs[k] = compile(&block[i], camps[i], settings, c, template)
-			}
-		})
+	// share compiles every workers-th campaign from the w-th: the cost
+	// spreads evenly even when the expensive campaigns sit together.
+	share := func(w int) {
+		c := newCompiler()
+		for k := w; k < len(todo); k += workers {
+			i := todo[k]
+			errs[k] = compile(&block[i], camps[i], settings, c, template)
+		}
 	}
-	wg.Wait()
+	if workers == 1 {
+		share(0) // on the caller's goroutine
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() { share(w) })
+		}
+		wg.Wait()
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err
