@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint/types"
 	"github.com/jackc/pgx/v5"
@@ -84,14 +82,10 @@ func TestPutEventsFullQueue(t *testing.T) {
 
 	// The SDK's standard retryer takes the 429 for throttling and tries
 	// again: the request gets through once there is room.
-	retrying := pinpoint.New(pinpoint.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(m.URL()),
-		Credentials:  credentials.NewStaticCredentialsProvider(m.RootKey.ID, m.RootKey.Secret, ""),
-		HTTPClient:   http.DefaultClient,
-		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+	retrying := pinpoint.New(c.Options(), func(o *pinpoint.Options) {
+		o.Retryer = retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts, o.MaxBackoff = 50, 100*time.Millisecond
-		}),
+		})
 	})
 	throttled := m.events.Stats().Throttled
 	go func() {
