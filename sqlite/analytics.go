@@ -21,18 +21,23 @@ type uniqueKey struct {
 	endpointID string
 }
 
-// rollupBatch sums a RecordEvents batch's rollups in memory, the way the
-// cap counters are summed: each rollup row is then written once per batch,
-// and each (rollup, endpoint) pair is tried once.
+// rollupBatch sums a RecordEvents transaction's rollups in memory, the
+// way the cap counters are summed: each rollup row is then written once
+// per transaction, and each (rollup, endpoint) pair is tried once.
+//
+// A transaction writes its events in parts (events.go): each part inserts
+// its pairs (writePairs), and the rollup rows, which every part touches,
+// are written once at the end (writeCounts).
 type rollupBatch struct {
 	counts map[rollupKey]int64    // events, per day and lifetime rollup
-	seen   map[uniqueKey]struct{} // (day rollup, endpoint) pairs, of the types whose uniques are kept
+	seen   map[uniqueKey]struct{} // (day rollup, endpoint) pairs of this part, of the types whose uniques are kept
+	added  map[rollupKey]int64    // pairs that were new, per rollup
 }
 
 // add counts a freshly stored event, on its day and in the lifetime row.
 // Only the day's (rollup, endpoint) pair is remembered, and only for the
-// event types whose uniques are kept (inapp.UniquesKept): write tries the
-// lifetime pair only when the day's was new.
+// event types whose uniques are kept (inapp.UniquesKept): writePairs tries
+// the lifetime pair only when the day's was new.
 func (b *rollupBatch) add(r *inapp.EventRecord) {
 	campaign, treatment := inapp.RollupTarget(r.Event)
 	if campaign == "" {
@@ -41,6 +46,7 @@ func (b *rollupBatch) add(r *inapp.EventRecord) {
 	if b.counts == nil {
 		b.counts = map[rollupKey]int64{}
 		b.seen = map[uniqueKey]struct{}{}
+		b.added = map[rollupKey]int64{}
 	}
 	k := rollupKey{r.AppID, inapp.AnalyticsDay(r.Time), campaign, treatment, r.Event.EventType}
 	b.counts[k]++
@@ -51,20 +57,13 @@ func (b *rollupBatch) add(r *inapp.EventRecord) {
 	b.counts[k]++
 }
 
-// write inserts the batch's (rollup, endpoint) pairs, then adds to each
-// rollup its events and the pairs that were new: an endpoint already seen
-// that day (or ever, for the lifetime row) does not move uniques, and a
-// rollup of an event type without pairs keeps uniques at 0. Both pairs
-// are always written together, so an endpoint already seen that day has
-// its lifetime pair too: that insert is skipped, which in steady state
-// (endpoints that come back the same day) halves the inserts.
-func (b *rollupBatch) write(ctx context.Context, tx *sql.Tx) error {
+// writeCounts adds to each rollup its events and the pairs that were new:
+// an endpoint already seen that day (or ever, for the lifetime row) does
+// not move uniques, and a rollup of an event type without pairs keeps
+// uniques at 0. It runs after the last writePairs of the transaction.
+func (b *rollupBatch) writeCounts(ctx context.Context, tx *sql.Tx) error {
 	if len(b.counts) == 0 {
 		return nil
-	}
-	added, err := b.insertPairs(ctx, tx)
-	if err != nil {
-		return err
 	}
 	upsert, err := tx.PrepareContext(ctx, `INSERT INTO analytics_rollups
 		(app_id, day, campaign_id, treatment_id, event_type, count, uniques) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -75,24 +74,28 @@ func (b *rollupBatch) write(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer upsert.Close()
 	for k, n := range b.counts {
-		if _, err := upsert.ExecContext(ctx, k.appID, k.day, k.campaignID, k.treatmentID, k.eventType, n, added[k]); err != nil {
+		if _, err := upsert.ExecContext(ctx, k.appID, k.day, k.campaignID, k.treatmentID, k.eventType, n, b.added[k]); err != nil {
 			return fmt.Errorf("sqlite: analytics rollups: %w", err)
 		}
 	}
 	return nil
 }
 
-// insertPairs inserts the batch's day pairs, and the lifetime pairs of
-// those that were new, and counts the new pairs per rollup.
-func (b *rollupBatch) insertPairs(ctx context.Context, tx *sql.Tx) (map[rollupKey]int64, error) {
+// writePairs inserts the day pairs added since the last call, and the
+// lifetime pairs of those that were new, and counts the new pairs per
+// rollup. Both pairs are always written together, so an endpoint already
+// seen that day has its lifetime pair too: that insert is skipped, which
+// in steady state (endpoints that come back the same day) halves the
+// inserts.
+func (b *rollupBatch) writePairs(ctx context.Context, tx *sql.Tx) error {
 	if len(b.seen) == 0 {
-		return nil, nil
+		return nil
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO analytics_uniques
 		(app_id, campaign_id, day, event_type, treatment_id, endpoint_id) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: analytics uniques: %w", err)
+		return fmt.Errorf("sqlite: analytics uniques: %w", err)
 	}
 	defer insert.Close()
 	// In key order: each index page is visited once, not at random.
@@ -100,11 +103,11 @@ func (b *rollupBatch) insertPairs(ctx context.Context, tx *sql.Tx) (map[rollupKe
 	for k := range b.seen {
 		pairs = append(pairs, k)
 	}
+	clear(b.seen)
 	slices.SortFunc(pairs, func(x, y uniqueKey) int {
 		return cmp.Or(cmp.Compare(x.appID, y.appID), cmp.Compare(x.campaignID, y.campaignID), cmp.Compare(x.day, y.day),
 			cmp.Compare(x.eventType, y.eventType), cmp.Compare(x.treatmentID, y.treatmentID), cmp.Compare(x.endpointID, y.endpointID))
 	})
-	added := make(map[rollupKey]int64, len(b.counts))
 	try := func(k uniqueKey) (bool, error) {
 		res, err := insert.ExecContext(ctx, k.appID, k.campaignID, k.day, k.eventType, k.treatmentID, k.endpointID)
 		if err != nil {
@@ -114,22 +117,22 @@ func (b *rollupBatch) insertPairs(ctx context.Context, tx *sql.Tx) (map[rollupKe
 		if err != nil {
 			return false, fmt.Errorf("sqlite: analytics uniques: %w", err)
 		}
-		added[k.rollupKey] += n
+		b.added[k.rollupKey] += n
 		return n == 1, nil
 	}
 	for _, k := range pairs {
 		isNew, err := try(k)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if isNew {
 			k.day = inapp.AllTime
 			if _, err := try(k); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return added, nil
+	return nil
 }
 
 // Rollups reads the primary key's range (app, days), keeping one

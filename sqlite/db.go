@@ -38,6 +38,7 @@ type DB struct {
 	endpointCapsStmt *sql.Stmt
 
 	commits atomic.Int64  // write transactions committed (update)
+	waiting atomic.Int32  // writes waiting for the writer connection, other than RecordEvents (tx.go)
 	ckpt    *checkpointer // copies the WAL back beside the writer (checkpoint.go)
 }
 

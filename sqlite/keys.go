@@ -70,7 +70,7 @@ func (db *DB) ListKeys(ctx context.Context, appID string) ([]*inapp.AccessKey, e
 }
 
 func (db *DB) DeleteKey(ctx context.Context, id string) error {
-	res, err := db.write.ExecContext(ctx, `DELETE FROM access_keys WHERE id = ?`, id)
+	res, err := db.exec(ctx, `DELETE FROM access_keys WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete key: %w", err)
 	}

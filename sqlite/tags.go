@@ -53,7 +53,7 @@ func (db *DB) RemoveTags(ctx context.Context, arn string, keys []string) error {
 }
 
 func (db *DB) DeleteTags(ctx context.Context, arn string) error {
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM tags WHERE arn = ?`, arn); err != nil {
+	if _, err := db.exec(ctx, `DELETE FROM tags WHERE arn = ?`, arn); err != nil {
 		return fmt.Errorf("sqlite: delete tags: %w", err)
 	}
 	return nil

@@ -91,7 +91,7 @@ func (db *DB) ListTestSends(ctx context.Context, appID, campaignID string, now t
 }
 
 func (db *DB) DeleteTestSend(ctx context.Context, appID, campaignID, endpointID string) error {
-	res, err := db.write.ExecContext(ctx, `DELETE FROM test_sends WHERE app_id = ? AND campaign_id = ? AND endpoint_id = ?`,
+	res, err := db.exec(ctx, `DELETE FROM test_sends WHERE app_id = ? AND campaign_id = ? AND endpoint_id = ?`,
 		appID, campaignID, endpointID)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete test send: %w", err)

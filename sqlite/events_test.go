@@ -1,0 +1,177 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/storetest"
+)
+
+// sharedEndpointBatch is 20 parts of the load bench's mix, its events
+// spread over 37 endpoints: every endpoint has events in every part, so
+// that cap counters, endpoint activity and unique pairs meet across the
+// parts of a batch.
+func sharedEndpointBatch() []*inapp.EventRecord {
+	events := make([]*inapp.EventRecord, 20*eventPart)
+	for n := range events {
+		events[n] = loadMixEvent(n)
+		events[n].EndpointID = fmt.Sprint("ep-", n%37)
+	}
+	return events
+}
+
+// TestRecordEventsLetsWritesThrough: a write that comes while a batch is
+// being stored waits for one part of it, not for the whole batch; and the
+// batch, committed in several transactions, stores exactly what one
+// transaction stores.
+func TestRecordEventsLetsWritesThrough(t *testing.T) {
+	ctx := context.Background()
+	whole := open(t, filepath.Join(t.TempDir(), "whole.db"))
+	defer whole.Close()
+	split := open(t, filepath.Join(t.TempDir(), "split.db"))
+	defer split.Close()
+	for _, db := range []*DB{whole, split} {
+		if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
+			t.Fatal(err)
+		}
+		stream := &inapp.EventStream{ApplicationID: "app", DestinationStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/s", RoleArn: "arn:aws:iam::123456789012:role/r"}
+		if err := db.PutEventStream(ctx, stream); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := whole.RecordEvents(ctx, sharedEndpointBatch()); err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := split.RecordEvents(ctx, sharedEndpointBatch())
+		done <- err
+	}()
+	for split.write.Stats().InUse == 0 { // the batch holds the writer
+		time.Sleep(100 * time.Microsecond)
+	}
+	commits := split.commits.Load()
+	if err := split.CreateApp(ctx, &inapp.App{ID: "other", Name: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("CreateApp returned after the whole batch (err %v): it waited for all of it", err)
+	default:
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := split.commits.Load() - commits; n < 3 {
+		t.Errorf("%d commits from the batch's start: want the batch's first part, CreateApp, and the rest", n)
+	}
+
+	want, got := storedEvents(t, whole), storedEvents(t, split)
+	if got != want {
+		t.Errorf("the batch split in transactions stored\n%s\nwant (one transaction)\n%s", got, want)
+	}
+	if !strings.Contains(want, "counters ep-0 2026-11-21") || !strings.Contains(want, fmt.Sprint("outbox ", 20*eventPart)) {
+		t.Fatalf("the fixture stores no counters or no outbox rows:\n%s", want)
+	}
+}
+
+// storedEvents lists what RecordEvents wrote for app "app": the number of
+// events and outbox rows, every counter and activity row, the analytics.
+func storedEvents(t *testing.T, db *DB) string {
+	t.Helper()
+	var lines []string
+	for _, q := range []string{
+		`SELECT 'events', count(*) FROM events`,
+		`SELECT 'outbox', count(*) FROM stream_outbox`,
+		`SELECT 'counters', endpoint_id, day, campaign_id, count FROM counters ORDER BY 2, 3, 4`,
+		`SELECT 'activity', endpoint_id, time FROM endpoint_activity ORDER BY 2`,
+	} {
+		rows, err := db.read.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, strings.TrimSpace(fmt.Sprintln(vals...)))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n") + "\n" + storetest.AnalyticsSnapshot(t, db, "app") + uniquePairs(t, db)
+}
+
+// BenchmarkWriteUnderEvents measures how long a small admin write
+// (CreateApp) waits for the writer while RecordEvents keeps it busy with
+// 20,000-event batches of the load bench's mix, the group commit's size:
+// the store's part of "admin write visible under PutEvents load".
+//
+//	go test ./sqlite -run X -bench WriteUnderEvents -benchtime 40x
+func BenchmarkWriteUnderEvents(b *testing.B) {
+	ctx := context.Background()
+	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
+	defer db.Close()
+	stop, stopped := make(chan struct{}), make(chan error, 1)
+	var stored atomic.Int64
+	go func() {
+		for n := 0; ; {
+			select {
+			case <-stop:
+				stopped <- nil
+				return
+			default:
+			}
+			batch := make([]*inapp.EventRecord, 20_000)
+			for i := range batch {
+				batch[i] = loadMixEvent(n)
+				n++
+			}
+			if _, err := db.RecordEvents(ctx, batch); err != nil {
+				stopped <- err
+				return
+			}
+			stored.Store(int64(n))
+		}
+	}()
+	time.Sleep(2 * time.Second) // past the first, smaller-table batches
+	var waits []time.Duration
+	i := 0
+	start, stored0 := time.Now(), stored.Load()
+	for b.Loop() {
+		// Land at a different point of a batch each time.
+		time.Sleep(time.Duration(i%7) * 37 * time.Millisecond)
+		t0 := time.Now()
+		if err := db.CreateApp(ctx, &inapp.App{ID: fmt.Sprint("app-", i), Name: "a"}); err != nil {
+			b.Fatal(err)
+		}
+		waits = append(waits, time.Since(t0))
+		i++
+	}
+	elapsed, events := time.Since(start), stored.Load()-stored0
+	close(stop)
+	if err := <-stopped; err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(waits)
+	b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1e3, "median-ms")
+	b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1e3, "max-ms")
+	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+}
