@@ -190,7 +190,11 @@ func AddCapCount(counts map[string]CapCount, bucket, campaign string, n int64, d
 }
 
 type EventStore interface {
-	// RecordEvents stores events in one transaction. Records must be
+	// RecordEvents stores events in one transaction, or in several where
+	// other writes would otherwise wait for the whole batch (SQLite): each
+	// commit then holds whole events with their counters and analytics, and
+	// an error may come after earlier commits, which a retry counts once.
+	// Records must be
 	// validated first: a nil Event or empty ID fails the whole call (EINVALID). An event whose
 	// (AppID, EndpointID, EventID) is already stored is skipped, so a
 	// retried batch counts once. For every newly stored displayed event with

@@ -24,8 +24,9 @@ type counterKey struct {
 type endpointKey struct{ appID, endpointID string }
 
 // eventPart is how many events RecordEvents writes between two looks at
-// the writes waiting behind it: 10-20 ms of the writer's time on the load
-// bench's mix, which bounds how long an admin write waits for events.
+// the writes waiting behind it: about 25 ms of the writer's time on the
+// load bench's mix. Smaller parts shorten that wait a little and cost a
+// little more per batch (BENCHMARKS.md, "Seventh round").
 const eventPart = 500
 
 // RecordEvents is the hot write path (PutEvents, in group-commit batches):

@@ -528,8 +528,8 @@ func (b *bench) scenarios(ctx context.Context) error {
 }
 
 // visibilityUnderEvents runs the admin-write trials while PutEvents keeps
-// the event writer busy: an admin write goes through the same single
-// writer, so it waits for the event transaction in progress.
+// the event writer busy: on SQLite an admin write goes through the same
+// single writer, so it waits for the part of an event batch in progress.
 func (b *bench) visibilityUnderEvents(ctx context.Context, ev *eventLoad) error {
 	cfg := b.cfg
 	b.logf("admin-write visibility under PutEvents load (%d workers)", cfg.EventConcurrency)
