@@ -14,7 +14,7 @@ func (db *DB) CreateApp(ctx context.Context, app *inapp.App) error {
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *sql.Tx) error {
+	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO apps (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, app.ID, doc)
 		if err != nil {
 			return fmt.Errorf("sqlite: create app: %w", err)
@@ -63,7 +63,7 @@ func (db *DB) ListApps(ctx context.Context, page inapp.Page) ([]*inapp.App, stri
 // transaction.
 func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 	var app *inapp.App
-	err := db.update(ctx, func(tx *sql.Tx) error {
+	err := db.adminUpdate(ctx, func(tx *sql.Tx) error {
 		var err error
 		if app, err = getApp(ctx, tx, id); err != nil {
 			return err
@@ -123,7 +123,7 @@ func (db *DB) putAppDoc(ctx context.Context, table, what, appID string, v any) e
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *sql.Tx) error {
+	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
 		if err := appExists(ctx, tx, appID); err != nil {
 			return err
 		}

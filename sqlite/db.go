@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 
 	inapp "github.com/inappd/inappd"
+	"golang.org/x/time/rate"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -38,7 +39,8 @@ type DB struct {
 	endpointCapsStmt *sql.Stmt
 
 	commits atomic.Int64  // write transactions committed (update)
-	waiting atomic.Int32  // writes waiting for the writer connection, other than RecordEvents (tx.go)
+	waiting atomic.Int32  // admin writes waiting for the writer connection (tx.go)
+	yields  *rate.Limiter // how often an event batch may commit early for them (events.go)
 	ckpt    *checkpointer // copies the WAL back beside the writer (checkpoint.go)
 }
 
@@ -69,7 +71,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	db := &DB{write: write}
+	db := &DB{write: write, yields: rate.NewLimiter(yieldsPerSecond, yieldBurst)}
 	// The writer opens first: it switches the file to WAL mode and creates
 	// the schema before any reader looks at it.
 	if err := migrate(ctx, write); err != nil {

@@ -24,10 +24,21 @@ type counterKey struct {
 type endpointKey struct{ appID, endpointID string }
 
 // eventPart is how many events RecordEvents writes between two looks at
-// the writes waiting behind it: about 25 ms of the writer's time on the
-// load bench's mix. Smaller parts shorten that wait a little and cost a
-// little more per batch (BENCHMARKS.md, "Seventh round").
+// the admin writes waiting behind it: about 25 ms of the writer's time on
+// the load bench's mix. Smaller parts shorten that wait a little and cost
+// a little more per batch (BENCHMARKS.md, "Seventh round").
 const eventPart = 500
+
+// An early commit costs the event writer the rollup rows and the commit
+// of what its transaction had written, 10-60 ms. Admin writes come now
+// and then, and a burst of yieldBurst of them each get through early; a
+// steady stream of them (a provisioning script) gets yieldsPerSecond
+// early commits, and the rest wait for the end of a transaction as
+// before: unlimited, such a stream cost a quarter of PutEvents' rate.
+const (
+	yieldsPerSecond = 2
+	yieldBurst      = 10
+)
 
 // RecordEvents is the hot write path (PutEvents, in group-commit batches):
 // documents are encoded before the writer is taken, the transaction runs
@@ -35,13 +46,14 @@ const eventPart = 500
 // part of the batch are summed in memory first, so that each of those rows
 // is written once per part however many events it counts.
 //
-// A batch is one transaction unless another write waits for the writer
-// (db.waiting): then the batch commits after the part in progress, lets
-// that write through, and goes on in a new transaction. Every part is
-// whole (its events with their counters, rollups and stream entries), so
-// each commit is consistent; if a later one fails, the batch's callers
-// get the error although earlier parts are stored, and their retry counts
-// those events once, like any retry.
+// A batch is one transaction unless an admin write waits for the writer
+// (db.waiting, tx.go) and db.yields allows an early commit: then the
+// batch commits after the part in progress, lets that write through, and
+// goes on in a new transaction. Every part is whole (its events with
+// their counters, rollups and stream entries), so each commit is
+// consistent; if a later one fails, the batch's callers get the error
+// although earlier parts are stored, and their retry counts those events
+// once, like any retry.
 func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]bool, error) {
 	docs := make([]string, len(events))
 	for i, r := range events {
@@ -57,7 +69,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 	fresh := make([]bool, len(events))
 	todo := keyOrder(events)
 	for len(todo) > 0 {
-		err := db.updateEvents(ctx, func(tx *sql.Tx) error {
+		err := db.update(ctx, func(tx *sql.Tx) error {
 			var rollups rollupBatch // analytics (analytics.go)
 			for len(todo) > 0 {
 				part := todo[:min(eventPart, len(todo))]
@@ -65,7 +77,7 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 					return err
 				}
 				todo = todo[len(part):]
-				if db.waiting.Load() > 0 {
+				if db.waiting.Load() > 0 && db.yields.Allow() {
 					break
 				}
 			}

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -50,15 +52,7 @@ func TestRecordEventsLetsWritesThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	done := make(chan error, 1)
-	go func() {
-		_, err := split.RecordEvents(ctx, sharedEndpointBatch())
-		done <- err
-	}()
-	for split.write.Stats().InUse == 0 { // the batch holds the writer
-		time.Sleep(100 * time.Microsecond)
-	}
-	commits := split.commits.Load()
+	done, commits := recordInBackground(t, split)
 	if err := split.CreateApp(ctx, &inapp.App{ID: "other", Name: "other"}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +74,47 @@ func TestRecordEventsLetsWritesThrough(t *testing.T) {
 	}
 	if !strings.Contains(want, "counters ep-0 2026-11-21") || !strings.Contains(want, fmt.Sprint("outbox ", 20*eventPart)) {
 		t.Fatalf("the fixture stores no counters or no outbox rows:\n%s", want)
+	}
+}
+
+// recordInBackground starts storing sharedEndpointBatch in db, returns
+// once the batch holds the writer, with the channel that gets its result
+// and the commit count at that moment.
+func recordInBackground(t *testing.T, db *DB) (chan error, int64) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.RecordEvents(context.Background(), sharedEndpointBatch())
+		done <- err
+	}()
+	for db.write.Stats().InUse == 0 {
+		time.Sleep(100 * time.Microsecond)
+	}
+	return done, db.commits.Load()
+}
+
+// TestRecordEventsKeepsEndpointWritesWaiting: an endpoint write (devices
+// send them all the time) does not cut an event batch short; it waits for
+// the batch's one commit, as before.
+func TestRecordEventsKeepsEndpointWritesWaiting(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
+	defer db.Close()
+	if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	done, commits := recordInBackground(t, db)
+	err := db.UpdateEndpoints(ctx, "app", []string{"device"}, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
+		return &inapp.Endpoint{ID: id, ApplicationID: "app", ChannelType: "IN_APP"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := db.commits.Load() - commits; n != 2 {
+		t.Errorf("%d commits from the batch's start: want 2, the batch in one transaction and the endpoint write", n)
 	}
 }
 
@@ -122,9 +157,11 @@ func storedEvents(t *testing.T, db *DB) string {
 // BenchmarkWriteUnderEvents measures how long a small admin write
 // (CreateApp) waits for the writer while RecordEvents keeps it busy with
 // 20,000-event batches of the load bench's mix, the group commit's size:
-// the store's part of "admin write visible under PutEvents load".
+// the store's part of "admin write visible under PutEvents load". The
+// writes come every 0.5-0.7 s, within the early commits' steady rate
+// (yieldsPerSecond), at a different point of a batch each time.
 //
-//	go test ./sqlite -run X -bench WriteUnderEvents -benchtime 40x
+//	go test ./sqlite -run X -bench WriteUnderEvents -benchtime 20x
 func BenchmarkWriteUnderEvents(b *testing.B) {
 	ctx := context.Background()
 	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
@@ -156,8 +193,7 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 	i := 0
 	start, stored0 := time.Now(), stored.Load()
 	for b.Loop() {
-		// Land at a different point of a batch each time.
-		time.Sleep(time.Duration(i%7) * 37 * time.Millisecond)
+		time.Sleep(500*time.Millisecond + time.Duration(i%7)*37*time.Millisecond)
 		t0 := time.Now()
 		if err := db.CreateApp(ctx, &inapp.App{ID: fmt.Sprint("app-", i), Name: "a"}); err != nil {
 			b.Fatal(err)
@@ -174,4 +210,58 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 	b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1e3, "median-ms")
 	b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1e3, "max-ms")
 	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+}
+
+// BenchmarkEventsUnderAdminWrites measures the event writer's rate while
+// admin writes (CreateApp) come every 10 ms, as from a provisioning
+// script: what the early commits they ask for cost PutEvents. 200,000
+// events (or INAPPD_BATCH_EVENTS) in 20,000-event batches of the load
+// bench's mix.
+//
+//	go test ./sqlite -run X -bench EventsUnderAdminWrites -benchtime 1x
+func BenchmarkEventsUnderAdminWrites(b *testing.B) {
+	total := 200_000
+	if v, err := strconv.Atoi(os.Getenv("INAPPD_BATCH_EVENTS")); err == nil && v > 0 {
+		total = v
+	}
+	ctx := context.Background()
+	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
+	defer db.Close()
+	stop, stopped := make(chan struct{}), make(chan error, 1)
+	var writes atomic.Int64
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				stopped <- nil
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			if err := db.CreateApp(ctx, &inapp.App{ID: fmt.Sprint("app-", i), Name: "a"}); err != nil {
+				stopped <- err
+				return
+			}
+			writes.Add(1)
+		}
+	}()
+	for b.Loop() {
+		start, writes0 := time.Now(), writes.Load()
+		for n := 0; n < total; {
+			batch := make([]*inapp.EventRecord, min(20_000, total-n))
+			for i := range batch {
+				batch[i] = loadMixEvent(n)
+				n++
+			}
+			if _, err := db.RecordEvents(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		elapsed := time.Since(start).Seconds()
+		b.ReportMetric(float64(total)/elapsed, "events/s")
+		b.ReportMetric(float64(writes.Load()-writes0)/elapsed, "writes/s")
+	}
+	close(stop)
+	if err := <-stopped; err != nil {
+		b.Fatal(err)
+	}
 }

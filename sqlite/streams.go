@@ -100,7 +100,7 @@ func getEventStream(ctx context.Context, q querier, appID string) (*inapp.EventS
 // (ON DELETE CASCADE).
 func (db *DB) DeleteEventStream(ctx context.Context, appID string) (*inapp.EventStream, error) {
 	var s *inapp.EventStream
-	err := db.update(ctx, func(tx *sql.Tx) error {
+	err := db.adminUpdate(ctx, func(tx *sql.Tx) error {
 		var err error
 		if s, err = getEventStream(ctx, tx, appID); err != nil {
 			return err

@@ -18,31 +18,11 @@ type querier interface {
 // update runs fn in a transaction on the writer connection and commits it
 // if fn returns nil. fn's errors come back as they are, so that an
 // *inapp.Error keeps its code.
-//
-// While it waits for the writer it counts in db.waiting: a RecordEvents
-// batch in progress looks at that between parts and commits early, so
-// that an admin write waits for one part of a batch, not the whole of it.
 func (db *DB) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	db.waiting.Add(1)
-	tx, err := db.write.BeginTx(ctx, nil)
-	db.waiting.Add(-1)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	return db.within(tx, fn)
-}
-
-// updateEvents is update for RecordEvents, the writes the others must not
-// wait behind: it does not count in db.waiting.
-func (db *DB) updateEvents(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	return db.within(tx, fn)
-}
-
-func (db *DB) within(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	// Also runs when fn panics: the single writer connection must never be
 	// left inside a transaction, or every later write would wait forever.
 	defer tx.Rollback()
@@ -56,9 +36,24 @@ func (db *DB) within(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// exec runs one statement on the writer outside a transaction, counting
-// in db.waiting like update.
-func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// adminUpdate is update for the writes someone waits to see: apps and
+// their settings, campaigns, segments, templates, keys, tags, streams,
+// test sends. While it waits for the writer it counts in db.waiting, and
+// a RecordEvents batch in progress commits after its current part to let
+// it through (events.go), so that it waits for one part of a batch, not
+// the whole of it. Endpoint writes, imports, retention and the stream
+// outbox use update and queue behind event batches: devices and jobs do
+// not watch for them, and letting each of them through early would cut
+// event transactions short.
+func (db *DB) adminUpdate(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	db.waiting.Add(1)
+	defer db.waiting.Add(-1)
+	return db.update(ctx, fn)
+}
+
+// adminExec runs one admin statement on the writer outside a transaction,
+// counting in db.waiting like adminUpdate.
+func (db *DB) adminExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	db.waiting.Add(1)
 	defer db.waiting.Add(-1)
 	return db.write.ExecContext(ctx, query, args...)
