@@ -166,28 +166,18 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 	ctx := context.Background()
 	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
 	defer db.Close()
-	stop, stopped := make(chan struct{}), make(chan error, 1)
 	var stored atomic.Int64
-	go func() {
-		for n := 0; ; {
-			select {
-			case <-stop:
-				stopped <- nil
-				return
-			default:
-			}
-			batch := make([]*inapp.EventRecord, 20_000)
-			for i := range batch {
-				batch[i] = loadMixEvent(n)
-				n++
-			}
-			if _, err := db.RecordEvents(ctx, batch); err != nil {
-				stopped <- err
-				return
-			}
-			stored.Store(int64(n))
+	n := 0
+	stop := repeat(func() error {
+		batch := make([]*inapp.EventRecord, 20_000)
+		for i := range batch {
+			batch[i] = loadMixEvent(n)
+			n++
 		}
-	}()
+		_, err := db.RecordEvents(ctx, batch)
+		stored.Store(int64(n))
+		return err
+	})
 	time.Sleep(2 * time.Second) // past the first, smaller-table batches
 	var waits []time.Duration
 	i := 0
@@ -202,8 +192,7 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 		i++
 	}
 	elapsed, events := time.Since(start), stored.Load()-stored0
-	close(stop)
-	if err := <-stopped; err != nil {
+	if err := stop(); err != nil {
 		b.Fatal(err)
 	}
 	slices.Sort(waits)
@@ -227,23 +216,16 @@ func BenchmarkEventsUnderAdminWrites(b *testing.B) {
 	ctx := context.Background()
 	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
 	defer db.Close()
-	stop, stopped := make(chan struct{}), make(chan error, 1)
 	var writes atomic.Int64
-	go func() {
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				stopped <- nil
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-			if err := db.CreateApp(ctx, &inapp.App{ID: fmt.Sprint("app-", i), Name: "a"}); err != nil {
-				stopped <- err
-				return
-			}
-			writes.Add(1)
+	stop := repeat(func() error {
+		time.Sleep(10 * time.Millisecond)
+		app := &inapp.App{ID: fmt.Sprint("app-", writes.Load()), Name: "a"}
+		if err := db.CreateApp(ctx, app); err != nil {
+			return err
 		}
-	}()
+		writes.Add(1)
+		return nil
+	})
 	for b.Loop() {
 		start, writes0 := time.Now(), writes.Load()
 		for n := 0; n < total; {
@@ -260,8 +242,32 @@ func BenchmarkEventsUnderAdminWrites(b *testing.B) {
 		b.ReportMetric(float64(total)/elapsed, "events/s")
 		b.ReportMetric(float64(writes.Load()-writes0)/elapsed, "writes/s")
 	}
-	close(stop)
-	if err := <-stopped; err != nil {
+	if err := stop(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// repeat runs step over and over on a goroutine of its own until step
+// fails or stop is called; stop waits for the step in progress and
+// returns the first error.
+func repeat(step func() error) (stop func() error) {
+	quit, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-quit:
+				done <- nil
+				return
+			default:
+			}
+			if err := step(); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	return func() error {
+		close(quit)
+		return <-done
 	}
 }
