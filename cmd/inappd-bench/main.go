@@ -431,7 +431,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		b.logf("admin-write visibility: %d campaigns paused and resumed, idle", cfg.Trials)
 		// The profile of this phase is mostly snapshot rebuilds.
 		stopProf := b.profileFor("admin", 3*time.Second)
-		idle, err := b.visibility(ctx, cfg.Trials)
+		idle, err := b.visibility(ctx, cfg.Trials, 0)
 		stopProf()
 		if err != nil {
 			return fmt.Errorf("visibility: %w", err)
@@ -439,7 +439,7 @@ func (b *bench) scenarios(ctx context.Context) error {
 		b.rep.VisibilityIdle = summarizeTrials(idle)
 		b.logf("  %s", b.rep.VisibilityIdle.line())
 		b.logf("admin-write visibility under GetInAppMessages load (%.0f requests/s)", half)
-		loaded, bg, err := b.visibilityUnder(ctx, 500*time.Millisecond, func(lctx context.Context) *loadResult {
+		loaded, bg, err := b.visibilityUnder(ctx, 500*time.Millisecond, 0, func(lctx context.Context) *loadResult {
 			return b.load.open(lctx, "GetInAppMessages during admin writes", half, cfg.Concurrency, 10*time.Minute, giamDo, 0)
 		})
 		if err != nil {
@@ -533,8 +533,11 @@ func (b *bench) scenarios(ctx context.Context) error {
 func (b *bench) visibilityUnderEvents(ctx context.Context, ev *eventLoad) error {
 	cfg := b.cfg
 	b.logf("admin-write visibility under PutEvents load (%d workers)", cfg.EventConcurrency)
-	// A second first, for the transactions to grow.
-	trials, load, err := b.visibilityUnder(ctx, time.Second, func(lctx context.Context) *loadResult {
+	// A second first, for the transactions to grow. The writes come
+	// 0.5-0.75 s apart, as an admin's do: a write right after another
+	// finds the event writer's transaction short (the first one cut it),
+	// and would show less than a write now and then waits.
+	trials, load, err := b.visibilityUnder(ctx, time.Second, 500*time.Millisecond, func(lctx context.Context) *loadResult {
 		return b.load.closedUntil(lctx, "PutEvents during admin writes", cfg.EventConcurrency, ev.doer(b.bases, true), b.pids...)
 	})
 	if err != nil {
@@ -548,14 +551,15 @@ func (b *bench) visibilityUnderEvents(ctx context.Context, ev *eventLoad) error 
 
 // visibilityUnder runs the admin-write trials with a load in the
 // background, started warm before them and stopped after them, and
-// returns the trials and the load's figures.
-func (b *bench) visibilityUnder(ctx context.Context, warm time.Duration, load func(context.Context) *loadResult) (*trialSummary, *loadResult, error) {
+// returns the trials and the load's figures. spacing is as for
+// visibility.
+func (b *bench) visibilityUnder(ctx context.Context, warm, spacing time.Duration, load func(context.Context) *loadResult) (*trialSummary, *loadResult, error) {
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	bg := make(chan *loadResult, 1)
 	go func() { bg <- load(lctx) }()
 	time.Sleep(warm)
-	trials, err := b.visibility(ctx, b.cfg.Trials)
+	trials, err := b.visibility(ctx, b.cfg.Trials, spacing)
 	cancel()
 	figures := <-bg
 	if err != nil {

@@ -241,8 +241,9 @@ type visibilityTrial struct {
 
 // visibility pauses a campaign an endpoint sees and polls GetInAppMessages
 // of that endpoint until the campaign is gone, then resumes it and polls
-// until it is back; trials times.
-func (b *bench) visibility(ctx context.Context, trials int) ([]visibilityTrial, error) {
+// until it is back; trials times. With spacing, each write waits that
+// long and up to half as long again (at random) after the one before.
+func (b *bench) visibility(ctx context.Context, trials int, spacing time.Duration) ([]visibilityTrial, error) {
 	var out []visibilityTrial
 	used := map[string]bool{b.probeID: true}
 	for t := 0; t < trials; t++ {
@@ -270,6 +271,9 @@ func (b *bench) visibility(ctx context.Context, trials int) ([]visibilityTrial, 
 		}
 		used[camp] = true
 		for _, pause := range []bool{true, false} {
+			if spacing > 0 {
+				time.Sleep(spacing + time.Duration(b.rng.Int64N(int64(spacing/2))))
+			}
 			tr, err := b.flip(ctx, ep, camp, pause)
 			if err != nil {
 				return out, err
