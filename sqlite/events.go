@@ -70,10 +70,18 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 	todo := keyOrder(events)
 	for len(todo) > 0 {
 		err := db.update(ctx, func(tx *sql.Tx) error {
+			// One statement for all the parts of the transaction: it runs
+			// once per event.
+			insert, err := tx.PrepareContext(ctx, `INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, endpoint_id, event_id) DO NOTHING`)
+			if err != nil {
+				return fmt.Errorf("sqlite: record events: %w", err)
+			}
+			defer insert.Close()
 			var rollups rollupBatch // analytics (analytics.go)
 			for len(todo) > 0 {
 				part := todo[:min(eventPart, len(todo))]
-				if err := recordPart(ctx, tx, events, docs, part, fresh, &rollups); err != nil {
+				if err := recordPart(ctx, tx, insert, events, docs, part, fresh, &rollups); err != nil {
 					return err
 				}
 				todo = todo[len(part):]
@@ -90,17 +98,11 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 	return fresh, nil
 }
 
-// recordPart writes the events part indexes, in that order, and marks in
-// fresh those it stored: their cap counters, endpoint activity, analytics
-// pairs and stream entries go in with them. The rollup rows' counts stay
-// in rollups for the transaction's end.
-func recordPart(ctx context.Context, tx *sql.Tx, events []*inapp.EventRecord, docs []string, part []int, fresh []bool, rollups *rollupBatch) error {
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, endpoint_id, event_id) DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("sqlite: record events: %w", err)
-	}
-	defer insert.Close()
+// recordPart writes the events part indexes, in that order, through
+// insert, and marks in fresh those it stored: their cap counters, endpoint
+// activity, analytics pairs and stream entries go in with them. The rollup
+// rows' counts stay in rollups for the transaction's end.
+func recordPart(ctx context.Context, tx *sql.Tx, insert *sql.Stmt, events []*inapp.EventRecord, docs []string, part []int, fresh []bool, rollups *rollupBatch) error {
 	counts := map[counterKey]int{}
 	latest := map[endpointKey]int64{}
 	var queued outbox // streams (streams.go)
