@@ -247,27 +247,33 @@ func (b *bench) visibility(ctx context.Context, trials int, spacing time.Duratio
 	var out []visibilityTrial
 	used := map[string]bool{b.probeID: true}
 	for t := 0; t < trials; t++ {
-		// An endpoint and a campaign it sees (not the probe, not one used).
+		// An endpoint and a campaign it sees (not the probe, not one used),
+		// without caps: the PutEvents load may send displays for any
+		// endpoint, and a cap they reach would keep the resumed campaign
+		// out for a reason other than the write.
 		var ep, camp string
 		for try := 0; try < 200 && camp == ""; try++ {
 			ep = endpointID(b.rng.IntN(b.ds.endpoints))
 			var ans struct {
 				InAppMessageCampaigns []struct {
 					CampaignID string `json:"CampaignId"`
+					DailyCap   int    `json:"DailyCap"`
+					SessionCap int    `json:"SessionCap"`
+					TotalCap   int    `json:"TotalCap"`
 				} `json:"InAppMessageCampaigns"`
 			}
 			if _, err := b.device.call(ctx, http.MethodGet, "/v1/apps/"+b.appID+"/endpoints/"+ep+"/inappmessages", nil, &ans); err != nil {
 				return out, err
 			}
 			for _, c := range ans.InAppMessageCampaigns {
-				if !used[c.CampaignID] {
+				if !used[c.CampaignID] && c.DailyCap == 0 && c.SessionCap == 0 && c.TotalCap == 0 {
 					camp = c.CampaignID
 					break
 				}
 			}
 		}
 		if camp == "" {
-			return out, fmt.Errorf("found no endpoint that sees a campaign")
+			return out, fmt.Errorf("found no endpoint that sees a campaign without caps")
 		}
 		used[camp] = true
 		for _, pause := range []bool{true, false} {
