@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	inapp "github.com/inappd/inappd"
 	"golang.org/x/time/rate"
@@ -41,7 +42,13 @@ type DB struct {
 	commits atomic.Int64  // write transactions committed (update)
 	waiting atomic.Int32  // admin writes waiting for the writer connection (tx.go)
 	yields  *rate.Limiter // how often an event batch may commit early for them (events.go)
-	ckpt    *checkpointer // copies the WAL back beside the writer (checkpoint.go)
+	// How long an event transaction may run, and how much of the
+	// writer's time event batches may throw away to let admin writes
+	// through at once, in milliseconds (events.go).
+	eventTxTime time.Duration
+	discards    *rate.Limiter
+	discarded   atomic.Int64  // event transactions rolled back for an admin write
+	ckpt        *checkpointer // copies the WAL back beside the writer (checkpoint.go)
 }
 
 var _ inapp.Store = (*DB)(nil)
@@ -71,7 +78,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	db := &DB{write: write, yields: rate.NewLimiter(yieldsPerSecond, yieldBurst)}
+	db := &DB{
+		write:       write,
+		yields:      rate.NewLimiter(yieldsPerSecond, yieldBurst),
+		eventTxTime: eventTxTime,
+		discards:    rate.NewLimiter(discardMillisPerSecond, discardBurstMillis),
+	}
 	// The writer opens first: it switches the file to WAL mode and creates
 	// the schema before any reader looks at it.
 	if err := migrate(ctx, write); err != nil {

@@ -40,20 +40,43 @@ const (
 	yieldBurst      = 10
 )
 
+// An early commit of a long transaction is what an admin write waited for
+// longest: at 1M endpoints, 24 parts into a transaction, its rollup rows
+// and commit took 235 ms. So a transaction commits at the first part
+// boundary after db.eventTxTime, and an admin write that comes during one
+// rolls it back instead, which takes a few milliseconds: the batch writes
+// those parts again after the admin write, and the writer throws away
+// the time the transaction had run. It may throw away
+// discardMillisPerSecond of every second, with a burst of
+// discardBurstMillis; beyond that, transactions commit early as above.
+// The budget also bounds how often one batch is rolled back: each time
+// takes more from it than the transaction's run gave back.
+const (
+	eventTxTime            = 250 * time.Millisecond
+	discardMillisPerSecond = 300
+	discardBurstMillis     = 2000
+)
+
+// errDiscard rolls an event transaction back to let an admin write in.
+var errDiscard = errors.New("sqlite: event transaction given up for an admin write")
+
 // RecordEvents is the hot write path (PutEvents, in group-commit batches):
 // documents are encoded before the writer is taken, the transaction runs
 // prepared statements, and the cap counters and endpoint activity of each
 // part of the batch are summed in memory first, so that each of those rows
 // is written once per part however many events it counts.
 //
-// A batch is one transaction unless an admin write waits for the writer
-// (db.waiting, tx.go) and db.yields allows an early commit: then the
-// batch commits after the part in progress, lets that write through, and
-// goes on in a new transaction. Every part is whole (its events with
-// their counters, rollups and stream entries), so each commit is
-// consistent; if a later one fails, the batch's callers get the error
-// although earlier parts are stored, and their retry counts those events
-// once, like any retry.
+// A batch is one transaction unless it runs longer than db.eventTxTime
+// (then it commits after the part in progress and goes on in a new one)
+// or an admin write waits for the writer (db.waiting, tx.go). Then,
+// after the part in progress, the batch either rolls its transaction
+// back (when db.discards allows the time it had run) and writes it again
+// after that write, or commits early (when db.yields allows) and goes on
+// in a new transaction. Every part is whole (its events with their
+// counters, rollups and stream entries), so each commit is consistent;
+// if a later one fails, the batch's callers get the error although
+// earlier parts are stored, and their retry counts those events once,
+// like any retry.
 func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]bool, error) {
 	docs := make([]string, len(events))
 	for i, r := range events {
@@ -69,7 +92,9 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 	fresh := make([]bool, len(events))
 	todo := keyOrder(events)
 	for len(todo) > 0 {
+		begun := todo
 		err := db.update(ctx, func(tx *sql.Tx) error {
+			start := time.Now()
 			// One statement for all the parts of the transaction: it runs
 			// once per event.
 			insert, err := tx.PrepareContext(ctx, `INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc)
@@ -85,12 +110,29 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 					return err
 				}
 				todo = todo[len(part):]
-				if db.waiting.Load() > 0 && db.yields.Allow() {
+				ran := time.Since(start)
+				if ran >= db.eventTxTime {
+					break
+				}
+				if db.waiting.Load() == 0 {
+					continue
+				}
+				if db.discards.AllowN(time.Now(), int(ran.Milliseconds())) {
+					return errDiscard
+				}
+				if db.yields.Allow() {
 					break
 				}
 			}
 			return rollups.writeCounts(ctx, tx)
 		})
+		if errors.Is(err, errDiscard) {
+			// Nothing of the transaction is stored: its events go again,
+			// and fresh is set again for each of them.
+			todo = begun
+			db.discarded.Add(1)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/storetest"
 )
@@ -31,15 +33,14 @@ func sharedEndpointBatch() []*inapp.EventRecord {
 
 // TestRecordEventsLetsWritesThrough: a write that comes while a batch is
 // being stored waits for one part of it, not for the whole batch; and the
-// batch, committed in several transactions, stores exactly what one
-// transaction stores.
+// batch, rolled back and written again or committed in several
+// transactions, stores exactly what one transaction stores.
 func TestRecordEventsLetsWritesThrough(t *testing.T) {
 	ctx := context.Background()
 	whole := open(t, filepath.Join(t.TempDir(), "whole.db"))
 	defer whole.Close()
-	split := open(t, filepath.Join(t.TempDir(), "split.db"))
-	defer split.Close()
-	for _, db := range []*DB{whole, split} {
+	whole.eventTxTime = time.Hour
+	setUp := func(db *DB) {
 		if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
 			t.Fatal(err)
 		}
@@ -48,32 +49,56 @@ func TestRecordEventsLetsWritesThrough(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	setUp(whole)
 	if _, err := whole.RecordEvents(ctx, sharedEndpointBatch()); err != nil {
 		t.Fatal(err)
 	}
-
-	done, commits := recordInBackground(t, split)
-	if err := split.CreateApp(ctx, &inapp.App{ID: "other", Name: "other"}); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("CreateApp returned after the whole batch (err %v): it waited for all of it", err)
-	default:
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if n := split.commits.Load() - commits; n < 3 {
-		t.Errorf("%d commits from the batch's start: want the batch's first part, CreateApp, and the rest", n)
-	}
-
-	want, got := storedEvents(t, whole), storedEvents(t, split)
-	if got != want {
-		t.Errorf("the batch split in transactions stored\n%s\nwant (one transaction)\n%s", got, want)
-	}
+	want := storedEvents(t, whole)
 	if !strings.Contains(want, "counters ep-0 2026-11-21") || !strings.Contains(want, fmt.Sprint("outbox ", 20*eventPart)) {
 		t.Fatalf("the fixture stores no counters or no outbox rows:\n%s", want)
+	}
+
+	for _, c := range []struct {
+		name     string
+		discards *rate.Limiter
+		// commits from the batch's start, at least, and discarded
+		// transactions
+		commits, discarded int64
+	}{
+		// the batch's first part, CreateApp, and the rest
+		{"early commit", rate.NewLimiter(0, 0), 3, 0},
+		// CreateApp and the batch again
+		{"roll back", rate.NewLimiter(rate.Inf, 0), 2, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			split := open(t, filepath.Join(t.TempDir(), "split.db"))
+			defer split.Close()
+			setUp(split)
+			split.discards = c.discards
+			split.eventTxTime = time.Hour // only CreateApp cuts the batch
+
+			done, commits := recordInBackground(t, split)
+			if err := split.CreateApp(ctx, &inapp.App{ID: "other", Name: "other"}); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("CreateApp returned after the whole batch (err %v): it waited for all of it", err)
+			default:
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if n := split.commits.Load() - commits; n < c.commits {
+				t.Errorf("%d commits from the batch's start, want %d or more", n, c.commits)
+			}
+			if n := split.discarded.Load(); n != c.discarded {
+				t.Errorf("%d transactions rolled back for CreateApp, want %d", n, c.discarded)
+			}
+			if got := storedEvents(t, split); got != want {
+				t.Errorf("the batch stored\n%s\nwant (one transaction)\n%s", got, want)
+			}
+		})
 	}
 }
 
@@ -100,6 +125,7 @@ func TestRecordEventsKeepsEndpointWritesWaiting(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
 	defer db.Close()
+	db.eventTxTime = time.Hour // only the endpoint write could cut the batch
 	if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +141,35 @@ func TestRecordEventsKeepsEndpointWritesWaiting(t *testing.T) {
 	}
 	if n := db.commits.Load() - commits; n != 2 {
 		t.Errorf("%d commits from the batch's start: want 2, the batch in one transaction and the endpoint write", n)
+	}
+}
+
+// TestRecordEventsBoundsTransactions: a batch commits at the first part
+// boundary after eventTxTime, so that no write finds a long transaction
+// to wait for; and in several transactions it stores what one stores.
+func TestRecordEventsBoundsTransactions(t *testing.T) {
+	ctx := context.Background()
+	var stored []string
+	for _, txTime := range []time.Duration{time.Hour, 0} {
+		db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
+		defer db.Close()
+		db.eventTxTime = txTime
+		if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
+			t.Fatal(err)
+		}
+		commits := db.commits.Load()
+		if _, err := db.RecordEvents(ctx, sharedEndpointBatch()); err != nil {
+			t.Fatal(err)
+		}
+		// eventTxTime 0: a transaction per part
+		want := map[time.Duration]int64{time.Hour: 1, 0: 20}[txTime]
+		if n := db.commits.Load() - commits; n != want {
+			t.Errorf("eventTxTime %v: %d commits, want %d", txTime, n, want)
+		}
+		stored = append(stored, storedEvents(t, db))
+	}
+	if stored[0] != stored[1] {
+		t.Errorf("a transaction per part stored\n%s\nwant (one transaction)\n%s", stored[1], stored[0])
 	}
 }
 
