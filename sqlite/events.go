@@ -53,8 +53,8 @@ const (
 // takes more from it than the transaction's run gave back.
 const (
 	eventTxTime            = 250 * time.Millisecond
-	discardMillisPerSecond = 300
-	discardBurstMillis     = 2000
+	discardMillisPerSecond = 100
+	discardBurstMillis     = 1000
 )
 
 // errDiscard rolls an event transaction back to let an admin write in.

@@ -39,9 +39,9 @@ func (db *DB) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // adminUpdate is update for the writes someone waits to see: apps and
 // their settings, campaigns, segments, templates, keys, tags, streams,
 // test sends. While it waits for the writer it counts in db.waiting, and
-// a RecordEvents batch in progress commits after its current part to let
-// it through (events.go), so that it waits for one part of a batch, not
-// the whole of it. Endpoint writes, imports, retention and the stream
+// a RecordEvents batch in progress rolls back or commits after its
+// current part to let it through (events.go), so that it waits for one
+// part of a batch, not the whole of it. Endpoint writes, imports, retention and the stream
 // outbox use update and queue behind event batches: devices and jobs do
 // not watch for them, and letting each of them through early would cut
 // event transactions short.
