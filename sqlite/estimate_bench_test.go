@@ -37,10 +37,7 @@ import (
 //
 //	INAPPD_ESTIMATE_ENDPOINTS=1000000 INAPPD_ESTIMATE_DB=/tmp/est.db go test ./sqlite -run XXX -bench Estimate -benchtime 3x
 func BenchmarkEstimate(b *testing.B) {
-	n := 200_000
-	if v, err := strconv.Atoi(os.Getenv("INAPPD_ESTIMATE_ENDPOINTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := envCount("INAPPD_ESTIMATE_ENDPOINTS", 200_000)
 	path := os.Getenv("INAPPD_ESTIMATE_DB")
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "inappd.db")

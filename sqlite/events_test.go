@@ -3,10 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -213,7 +211,8 @@ func storedEvents(t *testing.T, db *DB) string {
 // (CreateApp) waits for the writer while RecordEvents keeps it busy with
 // 20,000-event batches of the load bench's mix, the group commit's size:
 // the store's part of "admin write visible under PutEvents load". The
-// writes come every 0.5-0.7 s, within the early commits' steady rate
+// writes come every 0.5-0.7 s, within the rollbacks' budget
+// (discardMillisPerSecond) and the early commits' steady rate
 // (yieldsPerSecond), at a different point of a batch each time.
 //
 //	go test ./sqlite -run X -bench WriteUnderEvents -benchtime 20x
@@ -258,16 +257,13 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 
 // BenchmarkEventsUnderAdminWrites measures the event writer's rate while
 // admin writes (CreateApp) come every 10 ms, as from a provisioning
-// script: what the early commits they ask for cost PutEvents. 200,000
-// events (or INAPPD_BATCH_EVENTS) in 20,000-event batches of the load
-// bench's mix.
+// script: what the rollbacks and early commits they ask for cost
+// PutEvents. 200,000 events (or INAPPD_BATCH_EVENTS) in 20,000-event
+// batches of the load bench's mix.
 //
 //	go test ./sqlite -run X -bench EventsUnderAdminWrites -benchtime 1x
 func BenchmarkEventsUnderAdminWrites(b *testing.B) {
-	total := 200_000
-	if v, err := strconv.Atoi(os.Getenv("INAPPD_BATCH_EVENTS")); err == nil && v > 0 {
-		total = v
-	}
+	total := envCount("INAPPD_BATCH_EVENTS", 200_000)
 	ctx := context.Background()
 	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
 	defer db.Close()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -33,10 +32,7 @@ func TestLatestVersions(t *testing.T) {
 // INAPPD_HOT_DB the database is kept at that path and reused by the next
 // run (seeding 1,000,000 endpoints takes minutes).
 func BenchmarkHotReads(b *testing.B) {
-	n := 20_000
-	if v, err := strconv.Atoi(os.Getenv("INAPPD_HOT_ENDPOINTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := envCount("INAPPD_HOT_ENDPOINTS", 20_000)
 	path := os.Getenv("INAPPD_HOT_DB")
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "inappd.db")

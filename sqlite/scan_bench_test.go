@@ -3,9 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	inapp "github.com/inappd/inappd"
@@ -15,10 +13,7 @@ import (
 // endpoint of an app read and decoded (INAPPD_SCAN_ENDPOINTS of them,
 // 50,000 unless set; the target is 1,000,000 in ≤ 2 s).
 func BenchmarkScanEndpoints(b *testing.B) {
-	n := 50_000
-	if v, err := strconv.Atoi(os.Getenv("INAPPD_SCAN_ENDPOINTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := envCount("INAPPD_SCAN_ENDPOINTS", 50_000)
 	ctx := context.Background()
 	db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
 	defer db.Close()

@@ -217,10 +217,7 @@ func BenchmarkRecordEvents(b *testing.B) {
 //
 //	go test ./sqlite -run X -bench RecordEventsBatchSize -benchtime 1x
 func BenchmarkRecordEventsBatchSize(b *testing.B) {
-	total := 200_000
-	if v, err := strconv.Atoi(os.Getenv("INAPPD_BATCH_EVENTS")); err == nil && v > 0 {
-		total = v
-	}
+	total := envCount("INAPPD_BATCH_EVENTS", 200_000)
 	for _, size := range []int{2_000, 5_000, 20_000} {
 		b.Run(fmt.Sprint("batch=", size), func(b *testing.B) {
 			ctx := context.Background()
@@ -278,4 +275,13 @@ func writtenBytes() float64 {
 		}
 	}
 	return 0
+}
+
+// envCount is the count a benchmark takes from the environment variable
+// name, when it holds a positive integer, and def otherwise.
+func envCount(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }
