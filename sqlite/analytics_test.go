@@ -33,25 +33,23 @@ func analyticsFixture(t *testing.T, path string) (*DB, string) {
 // stored before it, and 0009 then drops the uniques RecordEvents no longer
 // keeps: together, exactly what RecordEvents writes for them.
 func TestAnalyticsBackfill(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "inappd.db")
-	db, want := analyticsFixture(t, path)
-
-	// The database as it was before 0005, events and all; 0009 runs again
-	// after it, as it does when upgrading from before 0005.
-	if _, err := db.write.ExecContext(ctx, `DROP TRIGGER analytics_delete_app;
-		DROP TABLE analytics_rollups; DROP TABLE analytics_uniques;
-		DELETE FROM schema_migrations WHERE version IN (5, 9)`); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	fixture, want := analyticsFixture(t, filepath.Join(dir, "fixture.db"))
+	defer fixture.Close()
+	if want == "" {
+		t.Fatal("the fixture wrote no rollups")
 	}
-	db.Close()
-	db = open(t, path)
+	// A database from before 0005 with the same apps and events; 0009
+	// runs after it, as it does when upgrading from before 0005.
+	path := filepath.Join(dir, "inappd.db")
+	old := legacyDB(t, path, 4)
+	copyRows(t, fixture.read, old, "apps")
+	copyRows(t, fixture.read, old, "events")
+	old.Close()
+	db := open(t, path)
 	defer db.Close()
 	if got := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db); got != want {
 		t.Errorf("after the backfill:\n%s\nwant (as RecordEvents wrote):\n%s", got, want)
-	}
-	if want == "" {
-		t.Fatal("the fixture wrote no rollups")
 	}
 }
 
@@ -60,25 +58,30 @@ func TestAnalyticsBackfill(t *testing.T) {
 // whose uniques are not kept, and zeroes their rollups' uniques; displays
 // and clicks are untouched, and counting goes on from there.
 func TestAnalyticsUniquesKeptMigration(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "inappd.db")
-	db, want := analyticsFixture(t, path)
+	dir := t.TempDir()
+	fixture, want := analyticsFixture(t, filepath.Join(dir, "fixture.db"))
+	defer fixture.Close()
+	path := filepath.Join(dir, "inappd.db")
+	old := legacyDB(t, path, 8)
+	for _, table := range []string{"apps", "events", "analytics_rollups", "analytics_uniques"} {
+		copyRows(t, fixture.read, old, table)
+	}
 	// What a version before 0009 wrote for the dismissals and the custom
 	// events: their pairs (day and lifetime) and their rollups' uniques.
-	if _, err := db.write.ExecContext(ctx, `
+	if _, err := old.Exec(`
 		INSERT INTO analytics_uniques (app_id, campaign_id, day, event_type, treatment_id, endpoint_id)
 		SELECT app_id, campaign_id, day, event_type, treatment_id, e.id
 		FROM analytics_rollups, (SELECT 'ep-0' AS id UNION ALL SELECT 'ep-1') e
 		WHERE event_type IN ('_inapp.message_dismissed', 'purchase');
-		UPDATE analytics_rollups SET uniques = 2 WHERE event_type IN ('_inapp.message_dismissed', 'purchase');
-		DELETE FROM schema_migrations WHERE version = 9`); err != nil {
+		UPDATE analytics_rollups SET uniques = 2 WHERE event_type IN ('_inapp.message_dismissed', 'purchase')`); err != nil {
 		t.Fatal(err)
 	}
-	if got := uniquePairs(t, db); !strings.Contains(got, "pairs purchase lifetime=true") {
-		t.Fatalf("the fixture wrote no old pairs:\n%s", got)
+	var oldPairs int
+	if err := old.QueryRow(`SELECT count(*) FROM analytics_uniques WHERE event_type = 'purchase' AND day = '*'`).Scan(&oldPairs); err != nil || oldPairs == 0 {
+		t.Fatalf("the fixture wrote no old pairs (%v)", err)
 	}
-	db.Close()
-	db = open(t, path)
+	old.Close()
+	db := open(t, path)
 	defer db.Close()
 	if got := storetest.AnalyticsSnapshot(t, db, "app", "other") + uniquePairs(t, db); got != want {
 		t.Errorf("after 0009:\n%s\nwant (as RecordEvents wrote):\n%s", got, want)

@@ -14,7 +14,7 @@ func (db *DB) CreateApp(ctx context.Context, app *inapp.App) error {
 	if err != nil {
 		return err
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO apps (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, app.ID, doc)
 		if err != nil {
 			return fmt.Errorf("sqlite: create app: %w", err)
@@ -57,13 +57,12 @@ func (db *DB) ListApps(ctx context.Context, page inapp.Page) ([]*inapp.App, stri
 
 // DeleteApp deletes the app row; the foreign keys cascade to its
 // settings, endpoints, segments, campaigns, client keys and import jobs.
-// Events, counters, endpoint activity and segment members have no foreign
-// key (see the schema) and
-// tags are keyed by ARN, so those are deleted here, in the same
-// transaction.
+// Segment members have no foreign key (see the schema) and tags are keyed
+// by ARN, so those are deleted here, in the same transaction. The rows of
+// the events file go right after it commits (cleanup.go).
 func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 	var app *inapp.App
-	err := db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	err := db.update(ctx, func(tx *sql.Tx) error {
 		var err error
 		if app, err = getApp(ctx, tx, id); err != nil {
 			return err
@@ -74,9 +73,6 @@ func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 			query string
 			args  []any
 		}{
-			{"events", `DELETE FROM events WHERE app_id = ?`, []any{id}},
-			{"counters", `DELETE FROM counters WHERE app_id = ?`, []any{id}},
-			{"endpoint activity", `DELETE FROM endpoint_activity WHERE app_id = ?`, []any{id}},
 			{"segment members", `DELETE FROM segment_members WHERE app_id = ?`, []any{id}},
 			// The app's own tags and those of everything under its ARN
 			// (segments, campaigns): '0' is the character after '/'.
@@ -87,11 +83,12 @@ func (db *DB) DeleteApp(ctx context.Context, id string) (*inapp.App, error) {
 				return fmt.Errorf("sqlite: delete app %s: %w", del.what, err)
 			}
 		}
-		return nil
+		return oweCleanup(ctx, tx, id, cleanApp)
 	})
 	if err != nil {
 		return nil, err
 	}
+	db.cleanAfter(ctx, id, cleanApp)
 	return app, nil
 }
 
@@ -123,7 +120,7 @@ func (db *DB) putAppDoc(ctx context.Context, table, what, appID string, v any) e
 	if err != nil {
 		return err
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		if err := appExists(ctx, tx, appID); err != nil {
 			return err
 		}

@@ -15,11 +15,13 @@ import (
 // database file to the checkpointer (the writer's own autocheckpoint sits
 // far above what these batches write), and the checkpointer does it within
 // a few of its ticks, so the database file catches up with the WAL while
-// the writer goes on.
+// the writer goes on. Events are written to the events file, whose
+// checkpointer is watched.
 func TestBackgroundCheckpoint(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "inappd.db")
-	db := open(t, path)
+	mainPath := filepath.Join(t.TempDir(), "inappd.db")
+	db := open(t, mainPath)
+	path := EventsPath(mainPath)
 	defer func() { db.Close() }()
 	size := func(p string) int64 {
 		fi, err := os.Stat(p)
@@ -63,7 +65,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db = open(t, path)
+	db = open(t, mainPath)
 	var stored int
 	if err := db.read.QueryRow(`SELECT count(*) FROM events`).Scan(&stored); err != nil {
 		t.Fatal(err)
@@ -76,13 +78,15 @@ func TestBackgroundCheckpoint(t *testing.T) {
 // TestWALShrinksOnlyWhenQuiet: the writer keeps the WAL file's size when
 // it starts the log over (truncating a large file stalled the first write
 // after a checkpoint), and the checkpointer truncates the file once no
-// write has committed for quietBeforeTruncate.
+// write has committed for quietBeforeTruncate (the events file's, which
+// the events make grow).
 func TestWALShrinksOnlyWhenQuiet(t *testing.T) {
 	defer func(q time.Duration, keep int64) { quietBeforeTruncate, walKeepBytes = q, keep }(quietBeforeTruncate, walKeepBytes)
 	quietBeforeTruncate, walKeepBytes = 3*checkpointEvery, 1<<20
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "inappd.db")
-	db := open(t, path)
+	mainPath := filepath.Join(t.TempDir(), "inappd.db")
+	db := open(t, mainPath)
+	path := EventsPath(mainPath)
 	defer db.Close()
 	walSize := func() int64 {
 		fi, err := os.Stat(path + "-wal")

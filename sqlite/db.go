@@ -1,12 +1,22 @@
-// Package sqlite is inappd's embedded storage: an inapp.Store on a single
-// SQLite file, through the pure-Go driver modernc.org/sqlite (no cgo).
+// Package sqlite is inappd's embedded storage: an inapp.Store on two
+// SQLite files, through the pure-Go driver modernc.org/sqlite (no cgo).
 //
-// SQLite allows one writer at a time. Rather than let goroutines race for
-// the write lock and retry on SQLITE_BUSY, every write goes through one
-// connection (a *sql.DB limited to one open connection), so writers queue
-// in database/sql, in order and under their context. Reads use a separate
-// pool of read-only connections: in WAL mode they never block the writer
-// and the writer never blocks them (the ntfy / PocketBase arrangement).
+// SQLite allows one writer at a time per file. Rather than let goroutines
+// race for the write lock and retry on SQLITE_BUSY, every write to a file
+// goes through one connection (a *sql.DB limited to one open connection),
+// so writers queue in database/sql, in order and under their context.
+// Reads use a separate pool of read-only connections: in WAL mode they
+// never block a writer and a writer never blocks them (the ntfy /
+// PocketBase arrangement).
+//
+// The main file (inappd.db) holds what people write and wait to see:
+// apps, keys, settings, segments, campaigns, templates, endpoints,
+// imports. The events file (inappd.events.db, beside it) holds what
+// PutEvents writes: events, cap counters, endpoint activity, analytics
+// and the stream outbox. Each has its own writer, so an admin write or an
+// UpdateEndpoint never waits for an event batch, which under PutEvents
+// load holds its writer for a second at a time. The read pool attaches
+// the events file, so one statement reads an endpoint with its counters.
 //
 // Resources are stored as the JSON documents the API returns, next to the
 // few columns needed to find and order them.
@@ -20,18 +30,18 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
-	"time"
 
 	inapp "github.com/inappd/inappd"
-	"golang.org/x/time/rate"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // DB is an open inappd database. It implements inapp.Store.
 type DB struct {
-	write *sql.DB // exactly one connection: all writes, in transactions
-	read  *sql.DB // read-only pool: all reads outside a write transaction
+	write  *sql.DB // the main file's writer: exactly one connection
+	events *sql.DB // the events file's writer, the main file attached read-only as appdb
+	read   *sql.DB // read-only pool on the main file, the events file attached as eventdb
 
 	// The reads of every GetInAppMessages, prepared once: parsing the SQL
 	// again on each request showed up in profiles.
@@ -39,22 +49,25 @@ type DB struct {
 	capCountsStmt    *sql.Stmt
 	endpointCapsStmt *sql.Stmt
 
-	commits atomic.Int64  // write transactions committed (update)
-	waiting atomic.Int32  // admin writes waiting for the writer connection (tx.go)
-	yields  *rate.Limiter // how often an event batch may commit early for them (events.go)
-	// How long an event transaction may run, and how much of the
-	// writer's time event batches may throw away to let admin writes
-	// through at once, in milliseconds (events.go).
-	eventTxTime time.Duration
-	discards    *rate.Limiter
-	discarded   atomic.Int64  // event transactions rolled back for an admin write
-	ckpt        *checkpointer // copies the WAL back beside the writer (checkpoint.go)
+	// Transactions committed by each writer (tx.go), and the goroutines
+	// that copy each file's WAL back beside its writer (checkpoint.go).
+	commits, eventCommits atomic.Int64
+	ckpt, eventCkpt       *checkpointer
 }
 
 var _ inapp.Store = (*DB)(nil)
 
-// Open opens (creating it if needed) the database file at path and brings
-// its schema up to date.
+// EventsPath is the path of the events file that goes with the main
+// database file at path: inappd.db → inappd.events.db. Backups copy both.
+func EventsPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + ".events" + ext
+}
+
+// Open opens (creating them if needed) the database file at path and its
+// events file (EventsPath), brings their schemas up to date, and moves
+// the event tables of a database from before the events file into it
+// (split.go).
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
@@ -63,43 +76,34 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	// A file: URI, so that a path holding '?', '#' or '%' stays a path.
-	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-
-	write, err := sql.Open("sqlite", uri+"?"+writerParams())
-	if err != nil {
+	mainURI, eventsURI := fileURI(abs), fileURI(EventsPath(abs))
+	db := &DB{}
+	// The writers open first: each switches its file to WAL mode and
+	// creates its schema before any reader looks at it.
+	if db.write, err = openWriter(sql.Open("sqlite", mainURI+"?"+writerParams())); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	write.SetMaxOpenConns(1)
-	// Never let the writer's connection go idle and close: it is the one
-	// that created the WAL, and read-only connections need the WAL index
-	// (-shm) to exist.
-	write.SetMaxIdleConns(1)
-	write.SetConnMaxIdleTime(0)
-	write.SetConnMaxLifetime(0)
-
-	db := &DB{
-		write:       write,
-		yields:      rate.NewLimiter(yieldsPerSecond, yieldBurst),
-		eventTxTime: eventTxTime,
-		discards:    rate.NewLimiter(discardMillisPerSecond, discardBurstMillis),
-	}
-	// The writer opens first: it switches the file to WAL mode and creates
-	// the schema before any reader looks at it.
-	if err := migrate(ctx, write); err != nil {
-		write.Close()
+	if err := migrate(ctx, db.write, mainMigrations); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
-
-	read, err := sql.Open("sqlite", uri+"?"+readerParams())
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	if db.events, err = openWriter(sql.OpenDB(attaching(eventsURI+"?"+writerParams(), mainURI+"?mode=ro", "appdb")), nil); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", EventsPath(path), err)
 	}
+	if err := migrate(ctx, db.events, eventMigrations); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", EventsPath(path), err)
+	}
+	if err := splitEventTables(ctx, db.write, db.events); err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	db.read = sql.OpenDB(attaching(mainURI+"?"+readerParams(), eventsURI+"?mode=ro", "eventdb"))
 	n := max(4, runtime.NumCPU())
-	read.SetMaxOpenConns(n)
-	read.SetMaxIdleConns(n)
-	db.read = read
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -108,11 +112,40 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.ckpt, err = startCheckpointer(uri, abs+"-wal", &db.commits); err != nil {
+	if err := db.finishCleanups(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.ckpt, err = startCheckpointer(mainURI, abs+"-wal", &db.commits); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.eventCkpt, err = startCheckpointer(eventsURI, EventsPath(abs)+"-wal", &db.eventCommits); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// fileURI is a file: URI of an absolute path, so that a path holding '?',
+// '#' or '%' stays a path.
+func fileURI(abs string) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+}
+
+// openWriter makes a pool of one connection that stays open: a writer.
+func openWriter(w *sql.DB, err error) (*sql.DB, error) {
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	// Never let the writer's connection go idle and close: it is the one
+	// that created the WAL, and read-only connections need the WAL index
+	// (-shm) to exist.
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	return w, nil
 }
 
 // writerParams configures the writer connection.
@@ -170,8 +203,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the readers first, so that the writer is the last
-// connection: closing it checkpoints the WAL back into the database file.
+// Close closes the readers first, so that the writers are the last
+// connections: closing each checkpoints its WAL back into its file.
 func (db *DB) Close() error {
 	var errs []error
 	for _, stmt := range []*sql.Stmt{db.getEndpointStmt, db.capCountsStmt, db.endpointCapsStmt} {
@@ -182,15 +215,22 @@ func (db *DB) Close() error {
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
-	if db.ckpt != nil {
-		errs = append(errs, db.ckpt.close())
+	for _, c := range []*checkpointer{db.ckpt, db.eventCkpt} {
+		if c != nil {
+			errs = append(errs, c.close())
+		}
 	}
-	// optimize updates the query planner's statistics where they went
-	// stale, as SQLite recommends doing before closing.
-	if _, err := db.write.Exec("PRAGMA optimize"); err != nil {
-		errs = append(errs, err)
+	for _, w := range []*sql.DB{db.events, db.write} {
+		if w == nil {
+			continue
+		}
+		// optimize updates the query planner's statistics where they
+		// went stale, as SQLite recommends doing before closing.
+		if _, err := w.Exec("PRAGMA main.optimize"); err != nil {
+			errs = append(errs, err)
+		}
+		errs = append(errs, w.Close())
 	}
-	errs = append(errs, db.write.Close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("sqlite: close: %w", err)
 	}

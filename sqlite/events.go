@@ -23,60 +23,13 @@ type counterKey struct {
 // endpointKey is one row of the endpoint_activity table.
 type endpointKey struct{ appID, endpointID string }
 
-// eventPart is how many events RecordEvents writes between two looks at
-// the admin writes waiting behind it: about 25 ms of the writer's time on
-// the load bench's mix. Smaller parts shorten that wait a little and cost
-// a little more per batch (BENCHMARKS.md, "Seventh round").
-const eventPart = 500
-
-// An early commit costs the event writer the rollup rows and the commit
-// of what its transaction had written, 10-60 ms. Admin writes come now
-// and then, and a burst of yieldBurst of them each get through early; a
-// steady stream of them (a provisioning script) gets yieldsPerSecond
-// early commits, and the rest wait for the end of a transaction as
-// before: unlimited, such a stream cost a quarter of PutEvents' rate.
-const (
-	yieldsPerSecond = 2
-	yieldBurst      = 10
-)
-
-// An early commit of a long transaction is what an admin write waited for
-// longest: at 1M endpoints, 24 parts into a transaction, its rollup rows
-// and commit took 235 ms. So a transaction commits at the first part
-// boundary after db.eventTxTime, and an admin write that comes during one
-// rolls it back instead, which takes a few milliseconds: the batch writes
-// those parts again after the admin write, and the writer throws away
-// the time the transaction had run. It may throw away
-// discardMillisPerSecond of every second, with a burst of
-// discardBurstMillis; beyond that, transactions commit early as above.
-// The budget also bounds how often one batch is rolled back: each time
-// takes more from it than the transaction's run gave back.
-const (
-	eventTxTime            = 250 * time.Millisecond
-	discardMillisPerSecond = 100
-	discardBurstMillis     = 1000
-)
-
-// errDiscard rolls an event transaction back to let an admin write in.
-var errDiscard = errors.New("sqlite: event transaction given up for an admin write")
-
 // RecordEvents is the hot write path (PutEvents, in group-commit batches):
-// documents are encoded before the writer is taken, the transaction runs
-// prepared statements, and the cap counters and endpoint activity of each
-// part of the batch are summed in memory first, so that each of those rows
-// is written once per part however many events it counts.
-//
-// A batch is one transaction unless it runs longer than db.eventTxTime
-// (then it commits after the part in progress and goes on in a new one)
-// or an admin write waits for the writer (db.waiting, tx.go). Then,
-// after the part in progress, the batch either rolls its transaction
-// back (when db.discards allows the time it had run) and writes it again
-// after that write, or commits early (when db.yields allows) and goes on
-// in a new transaction. Every part is whole (its events with their
-// counters, rollups and stream entries), so each commit is consistent;
-// if a later one fails, the batch's callers get the error although
-// earlier parts are stored, and their retry counts those events once,
-// like any retry.
+// documents are encoded before the writer is taken, the batch is one
+// transaction of the events file that runs prepared statements, and the
+// cap counters and endpoint activity of the batch are summed in memory
+// first, so that each of those rows is written once however many events
+// it counts. The events file has a writer of its own (db.go): no admin
+// or endpoint write waits for a batch.
 func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]bool, error) {
 	docs := make([]string, len(events))
 	for i, r := range events {
@@ -90,65 +43,34 @@ func (db *DB) RecordEvents(ctx context.Context, events []*inapp.EventRecord) ([]
 		docs[i] = doc
 	}
 	fresh := make([]bool, len(events))
-	todo := keyOrder(events)
-	for len(todo) > 0 {
-		begun := todo
-		err := db.update(ctx, func(tx *sql.Tx) error {
-			start := time.Now()
-			// One statement for all the parts of the transaction: it runs
-			// once per event.
-			insert, err := tx.PrepareContext(ctx, `INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, endpoint_id, event_id) DO NOTHING`)
-			if err != nil {
-				return fmt.Errorf("sqlite: record events: %w", err)
-			}
-			defer insert.Close()
-			var rollups rollupBatch // analytics (analytics.go)
-			for len(todo) > 0 {
-				part := todo[:min(eventPart, len(todo))]
-				if err := recordPart(ctx, tx, insert, events, docs, part, fresh, &rollups); err != nil {
-					return err
-				}
-				todo = todo[len(part):]
-				ran := time.Since(start)
-				if ran >= db.eventTxTime {
-					break
-				}
-				if db.waiting.Load() == 0 {
-					continue
-				}
-				if db.discards.AllowN(time.Now(), int(ran.Milliseconds())) {
-					return errDiscard
-				}
-				if db.yields.Allow() {
-					break
-				}
-			}
-			return rollups.writeCounts(ctx, tx)
-		})
-		if errors.Is(err, errDiscard) {
-			// Nothing of the transaction is stored: its events go again,
-			// and fresh is set again for each of them.
-			todo = begun
-			db.discarded.Add(1)
-			continue
+	err := db.updateEvents(ctx, func(tx *sql.Tx) error {
+		var rollups rollupBatch // analytics (analytics.go)
+		if err := recordBatch(ctx, tx, events, docs, keyOrder(events), fresh, &rollups); err != nil {
+			return err
 		}
-		if err != nil {
-			return nil, err
-		}
+		return rollups.writeCounts(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return fresh, nil
 }
 
-// recordPart writes the events part indexes, in that order, through
-// insert, and marks in fresh those it stored: their cap counters, endpoint
-// activity, analytics pairs and stream entries go in with them. The rollup
-// rows' counts stay in rollups for the transaction's end.
-func recordPart(ctx context.Context, tx *sql.Tx, insert *sql.Stmt, events []*inapp.EventRecord, docs []string, part []int, fresh []bool, rollups *rollupBatch) error {
+// recordBatch writes the events order indexes, in that order, and marks
+// in fresh those it stored: their cap counters, endpoint activity,
+// analytics pairs and stream entries go in with them. The rollup rows'
+// counts stay in rollups for the transaction's end.
+func recordBatch(ctx context.Context, tx *sql.Tx, events []*inapp.EventRecord, docs []string, order []int, fresh []bool, rollups *rollupBatch) error {
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, endpoint_id, event_id) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("sqlite: record events: %w", err)
+	}
+	defer insert.Close()
 	counts := map[counterKey]int{}
 	latest := map[endpointKey]int64{}
 	var queued outbox // streams (streams.go)
-	for _, i := range part {
+	for _, i := range order {
 		r := events[i]
 		res, err := insert.ExecContext(ctx, r.AppID, r.EndpointID, r.EventID, r.Time.UnixNano(), r.CapDay, docs[i])
 		if err != nil {

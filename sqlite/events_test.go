@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -10,164 +11,83 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/storetest"
 )
 
-// sharedEndpointBatch is 20 parts of the load bench's mix, its events
-// spread over 37 endpoints: every endpoint has events in every part, so
-// that cap counters, endpoint activity and unique pairs meet across the
-// parts of a batch.
-func sharedEndpointBatch() []*inapp.EventRecord {
-	events := make([]*inapp.EventRecord, 20*eventPart)
-	for n := range events {
-		events[n] = loadMixEvent(n)
-		events[n].EndpointID = fmt.Sprint("ep-", n%37)
-	}
-	return events
-}
-
-// TestRecordEventsLetsWritesThrough: a write that comes while a batch is
-// being stored waits for one part of it, not for the whole batch; and the
-// batch, rolled back and written again or committed in several
-// transactions, stores exactly what one transaction stores.
-func TestRecordEventsLetsWritesThrough(t *testing.T) {
-	ctx := context.Background()
-	whole := open(t, filepath.Join(t.TempDir(), "whole.db"))
-	defer whole.Close()
-	whole.eventTxTime = time.Hour
-	setUp := func(db *DB) {
-		if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
-			t.Fatal(err)
-		}
-		stream := &inapp.EventStream{ApplicationID: "app", DestinationStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/s", RoleArn: "arn:aws:iam::123456789012:role/r"}
-		if err := db.PutEventStream(ctx, stream); err != nil {
-			t.Fatal(err)
-		}
-	}
-	setUp(whole)
-	if _, err := whole.RecordEvents(ctx, sharedEndpointBatch()); err != nil {
-		t.Fatal(err)
-	}
-	want := storedEvents(t, whole)
-	if !strings.Contains(want, "counters ep-0 2026-11-21") || !strings.Contains(want, fmt.Sprint("outbox ", 20*eventPart)) {
-		t.Fatalf("the fixture stores no counters or no outbox rows:\n%s", want)
-	}
-
-	for _, c := range []struct {
-		name     string
-		discards *rate.Limiter
-		// commits from the batch's start, at least, and discarded
-		// transactions
-		commits, discarded int64
-	}{
-		// the batch's first part, CreateApp, and the rest
-		{"early commit", rate.NewLimiter(0, 0), 3, 0},
-		// CreateApp and the batch again
-		{"roll back", rate.NewLimiter(rate.Inf, 0), 2, 1},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			split := open(t, filepath.Join(t.TempDir(), "split.db"))
-			defer split.Close()
-			setUp(split)
-			split.discards = c.discards
-			split.eventTxTime = time.Hour // only CreateApp cuts the batch
-
-			done, commits := recordInBackground(t, split)
-			if err := split.CreateApp(ctx, &inapp.App{ID: "other", Name: "other"}); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case err := <-done:
-				t.Fatalf("CreateApp returned after the whole batch (err %v): it waited for all of it", err)
-			default:
-			}
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
-			if n := split.commits.Load() - commits; n < c.commits {
-				t.Errorf("%d commits from the batch's start, want %d or more", n, c.commits)
-			}
-			if n := split.discarded.Load(); n != c.discarded {
-				t.Errorf("%d transactions rolled back for CreateApp, want %d", n, c.discarded)
-			}
-			if got := storedEvents(t, split); got != want {
-				t.Errorf("the batch stored\n%s\nwant (one transaction)\n%s", got, want)
-			}
-		})
-	}
-}
-
-// recordInBackground starts storing sharedEndpointBatch in db, returns
-// once the batch holds the writer, with the channel that gets its result
-// and the commit count at that moment.
-func recordInBackground(t *testing.T, db *DB) (chan error, int64) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		_, err := db.RecordEvents(context.Background(), sharedEndpointBatch())
-		done <- err
-	}()
-	for db.write.Stats().InUse == 0 {
-		time.Sleep(100 * time.Microsecond)
-	}
-	return done, db.commits.Load()
-}
-
-// TestRecordEventsKeepsEndpointWritesWaiting: an endpoint write (devices
-// send them all the time) does not cut an event batch short; it waits for
-// the batch's one commit, as before.
-func TestRecordEventsKeepsEndpointWritesWaiting(t *testing.T) {
+// TestWritesDoNotWaitForEvents: while an event transaction holds the
+// events file's writer, as a PutEvents batch does for up to a second
+// under load, admin and endpoint writes commit and the hot reads answer;
+// the batch then commits, with the writes' effects beside it.
+func TestWritesDoNotWaitForEvents(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
 	defer db.Close()
-	db.eventTxTime = time.Hour // only the endpoint write could cut the batch
 	if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
 		t.Fatal(err)
 	}
-	done, commits := recordInBackground(t, db)
-	err := db.UpdateEndpoints(ctx, "app", []string{"device"}, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
+	at := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	event := func(id string) *inapp.EventRecord {
+		return &inapp.EventRecord{AppID: "app", EndpointID: "device", EventID: id, Time: at,
+			Event: &inapp.Event{EventType: "purchase", Timestamp: inapp.FormatTime(at)}}
+	}
+	held := make(chan struct{})
+	release := make(chan struct{})
+	batch := make(chan error, 1)
+	go func() {
+		batch <- db.updateEvents(ctx, func(tx *sql.Tx) error {
+			fresh := make([]bool, 1)
+			var rollups rollupBatch
+			if err := recordBatch(ctx, tx, []*inapp.EventRecord{event("e1")}, []string{`{}`}, []int{0}, fresh, &rollups); err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+
+	// A write that waited for the event transaction would wait for the
+	// deadline and fail.
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.CreateApp(wctx, &inapp.App{ID: "other", Name: "other"}); err != nil {
+		t.Fatalf("CreateApp during an event transaction: %v", err)
+	}
+	err := db.UpdateEndpoints(wctx, "app", []string{"device"}, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
 		return &inapp.Endpoint{ID: id, ApplicationID: "app", ChannelType: "IN_APP"}, nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("UpdateEndpoints during an event transaction: %v", err)
 	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	stream := &inapp.EventStream{ApplicationID: "app", DestinationStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/s", RoleArn: "arn:aws:iam::123456789012:role/r"}
+	if err := db.PutEventStream(wctx, stream); err != nil {
+		t.Fatalf("PutEventStream during an event transaction: %v", err)
 	}
-	if n := db.commits.Load() - commits; n != 2 {
-		t.Errorf("%d commits from the batch's start: want 2, the batch in one transaction and the endpoint write", n)
+	day := func(*inapp.Endpoint) string { return "2026-11-21" }
+	if ep, _, err := db.GetEndpointCaps(wctx, "app", "device", []string{"2026-11-21"}, day, nil); err != nil || ep == nil {
+		t.Fatalf("GetEndpointCaps during an event transaction: %v, %v", ep, err)
 	}
-}
+	if events, err := db.ListEvents(wctx, "app", "device", 10); err != nil || len(events) != 0 {
+		t.Fatalf("ListEvents during an event transaction: %d events, %v; want none yet", len(events), err)
+	}
 
-// TestRecordEventsBoundsTransactions: a batch commits at the first part
-// boundary after eventTxTime, so that no write finds a long transaction
-// to wait for; and in several transactions it stores what one stores.
-func TestRecordEventsBoundsTransactions(t *testing.T) {
-	ctx := context.Background()
-	var stored []string
-	for _, txTime := range []time.Duration{time.Hour, 0} {
-		db := open(t, filepath.Join(t.TempDir(), "inappd.db"))
-		defer db.Close()
-		db.eventTxTime = txTime
-		if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
-			t.Fatal(err)
-		}
-		commits := db.commits.Load()
-		if _, err := db.RecordEvents(ctx, sharedEndpointBatch()); err != nil {
-			t.Fatal(err)
-		}
-		// eventTxTime 0: a transaction per part
-		want := map[time.Duration]int64{time.Hour: 1, 0: 20}[txTime]
-		if n := db.commits.Load() - commits; n != want {
-			t.Errorf("eventTxTime %v: %d commits, want %d", txTime, n, want)
-		}
-		stored = append(stored, storedEvents(t, db))
+	close(release)
+	if err := <-batch; err != nil {
+		t.Fatal(err)
 	}
-	if stored[0] != stored[1] {
-		t.Errorf("a transaction per part stored\n%s\nwant (one transaction)\n%s", stored[1], stored[0])
+	if _, err := db.RecordEvents(ctx, []*inapp.EventRecord{event("e1"), event("e2")}); err != nil {
+		t.Fatal(err)
+	}
+	events, err := db.ListEvents(ctx, "app", "device", 10)
+	if err != nil || len(events) != 2 {
+		t.Fatalf("ListEvents after: %d events, %v; want e1 and e2", len(events), err)
+	}
+	// The stream made during the transaction queues the batch after it.
+	items, err := db.ReadOutbox(ctx, "app", 10)
+	if err != nil || len(items) != 1 || items[0].EventID != "e2" {
+		t.Fatalf("outbox after: %+v, %v; want e2 alone", items, err)
 	}
 }
 
@@ -208,12 +128,11 @@ func storedEvents(t *testing.T, db *DB) string {
 }
 
 // BenchmarkWriteUnderEvents measures how long a small admin write
-// (CreateApp) waits for the writer while RecordEvents keeps it busy with
-// 20,000-event batches of the load bench's mix, the group commit's size:
-// the store's part of "admin write visible under PutEvents load". The
-// writes come every 0.5-0.7 s, within the rollbacks' budget
-// (discardMillisPerSecond) and the early commits' steady rate
-// (yieldsPerSecond), at a different point of a batch each time.
+// (CreateApp) takes while RecordEvents keeps the events file's writer
+// busy with 20,000-event batches of the load bench's mix, the group
+// commit's size: the store's part of "admin write visible under PutEvents
+// load". The writes come every 0.5-0.7 s, at a different point of a
+// batch each time.
 //
 //	go test ./sqlite -run X -bench WriteUnderEvents -benchtime 20x
 func BenchmarkWriteUnderEvents(b *testing.B) {
@@ -257,9 +176,9 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 
 // BenchmarkEventsUnderAdminWrites measures the event writer's rate while
 // admin writes (CreateApp) come every 10 ms, as from a provisioning
-// script: what the rollbacks and early commits they ask for cost
-// PutEvents. 200,000 events (or INAPPD_BATCH_EVENTS) in 20,000-event
-// batches of the load bench's mix.
+// script: what they cost PutEvents, now that they go to another file.
+// 200,000 events (or INAPPD_BATCH_EVENTS) in 20,000-event batches of the
+// load bench's mix.
 //
 //	go test ./sqlite -run X -bench EventsUnderAdminWrites -benchtime 1x
 func BenchmarkEventsUnderAdminWrites(b *testing.B) {

@@ -28,7 +28,7 @@ func (db *DB) CreateKey(ctx context.Context, k *inapp.AccessKey) error {
 	if err != nil {
 		return err
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		if k.AppID != "" {
 			if err := appExists(ctx, tx, k.AppID); err != nil {
 				return err
@@ -70,7 +70,7 @@ func (db *DB) ListKeys(ctx context.Context, appID string) ([]*inapp.AccessKey, e
 }
 
 func (db *DB) DeleteKey(ctx context.Context, id string) error {
-	res, err := db.adminExec(ctx, `DELETE FROM access_keys WHERE id = ?`, id)
+	res, err := db.write.ExecContext(ctx, `DELETE FROM access_keys WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete key: %w", err)
 	}

@@ -8,10 +8,11 @@ import (
 	inapp "github.com/inappd/inappd"
 )
 
-// Retention (inapp.Pruner): one Prune call is one write transaction that
-// deletes at most Limit rows, found through indexes (migration 0008 and
-// the tables' keys; plan tests in retention_test.go), so the single writer
-// is never held for long and PutEvents' batches get it between calls.
+// Retention (inapp.Pruner): one Prune call is one write transaction of
+// the events file that deletes at most Limit rows, found through indexes
+// (migration 0008 and the tables' keys; plan tests in
+// retention_test.go), so its writer is never held for long and PutEvents'
+// batches get it between calls.
 
 var _ inapp.Pruner = (*DB)(nil)
 
@@ -54,6 +55,11 @@ func (db *DB) Prune(ctx context.Context, req inapp.PruneRequest) (inapp.PruneRes
 	if limit <= 0 {
 		limit = inapp.DefaultPruneLimit
 	}
+	// What an app's or a stream's deletion left owed to the events file
+	// (cleanup.go), should an error have kept it from finishing then.
+	if err := db.finishCleanups(ctx); err != nil {
+		return inapp.PruneResult{}, err
+	}
 	// Found on the read pool, so that the writer is taken only to delete.
 	var campaigns []appCampaign
 	if req.RollupDaysBefore != "" {
@@ -63,7 +69,7 @@ func (db *DB) Prune(ctx context.Context, req inapp.PruneRequest) (inapp.PruneRes
 		}
 	}
 	var res inapp.PruneResult
-	err := db.update(ctx, func(tx *sql.Tx) error {
+	err := db.updateEvents(ctx, func(tx *sql.Tx) error {
 		res = inapp.PruneResult{}
 		p := pruneTx{ctx: ctx, tx: tx, budget: limit}
 		if req.CounterDaysBefore != "" {

@@ -46,7 +46,7 @@ func TestPruneQueryPlans(t *testing.T) {
 		}},
 		"rollups": {pruneRollupsSQL, 4, []string{"SEARCH analytics_rollups USING PRIMARY KEY (app_id=? AND day>? AND day<?)"}},
 	} {
-		plan := queryPlan(t, db.write, name, c.query, c.args)
+		plan := queryPlan(t, db.events, name, c.query, c.args)
 		t.Logf("%s: %q", name, plan)
 		for _, want := range c.want {
 			if !slices.Contains(plan, want) {

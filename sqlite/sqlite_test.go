@@ -63,7 +63,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
 	db := open(t, path)
-	ms, err := embeddedMigrations()
+	ms, err := mainMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 func TestUpgradeFrom0001(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "inappd.db")
-	ms, err := embeddedMigrations()
+	ms, err := mainMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,13 +150,15 @@ func TestPragmas(t *testing.T) {
 		{"write", "foreign_keys", "1"},
 		{"write", "busy_timeout", "5000"},
 		{"write", "journal_size_limit", "-1"}, // the checkpointer shrinks the WAL (checkpoint.go)
+		{"events", "journal_mode", "wal"},
+		{"events", "synchronous", "1"},
+		{"events", "busy_timeout", "5000"},
+		{"events", "journal_size_limit", "-1"},
 		{"read", "journal_mode", "wal"},
+		{"read", "eventdb.journal_mode", "wal"}, // the events file, attached
 		{"read", "busy_timeout", "5000"},
 	} {
-		q := db.write
-		if c.pool == "read" {
-			q = db.read
-		}
+		q := map[string]*sql.DB{"write": db.write, "events": db.events, "read": db.read}[c.pool]
 		var got string
 		if err := q.QueryRow("PRAGMA " + c.pragma).Scan(&got); err != nil {
 			t.Fatalf("%s PRAGMA %s: %v", c.pool, c.pragma, err)
@@ -167,6 +169,12 @@ func TestPragmas(t *testing.T) {
 	}
 	if _, err := db.read.Exec(`INSERT INTO tags (arn, key, value) VALUES ('a', 'b', 'c')`); err == nil {
 		t.Errorf("the read pool accepted a write")
+	}
+	if _, err := db.read.Exec(`INSERT INTO endpoint_activity (app_id, endpoint_id, time) VALUES ('a', 'b', 1)`); err == nil {
+		t.Errorf("the read pool accepted a write to the events file")
+	}
+	if _, err := db.events.Exec(`INSERT INTO tags (arn, key, value) VALUES ('a', 'b', 'c')`); err == nil {
+		t.Errorf("the events writer wrote to the main file")
 	}
 }
 

@@ -96,11 +96,11 @@ func getEventStream(ctx context.Context, q querier, appID string) (*inapp.EventS
 	return decode[inapp.EventStream](doc.String)
 }
 
-// DeleteEventStream deletes the stream; its outbox rows go with it
-// (ON DELETE CASCADE).
+// DeleteEventStream deletes the stream; its outbox rows in the events
+// file go right after it commits (cleanup.go).
 func (db *DB) DeleteEventStream(ctx context.Context, appID string) (*inapp.EventStream, error) {
 	var s *inapp.EventStream
-	err := db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	err := db.update(ctx, func(tx *sql.Tx) error {
 		var err error
 		if s, err = getEventStream(ctx, tx, appID); err != nil {
 			return err
@@ -108,11 +108,12 @@ func (db *DB) DeleteEventStream(ctx context.Context, appID string) (*inapp.Event
 		if _, err := tx.ExecContext(ctx, `DELETE FROM event_streams WHERE app_id = ?`, appID); err != nil {
 			return fmt.Errorf("sqlite: delete event stream: %w", err)
 		}
-		return nil
+		return oweCleanup(ctx, tx, appID, cleanStream)
 	})
 	if err != nil {
 		return nil, err
 	}
+	db.cleanAfter(ctx, appID, cleanStream)
 	return s, nil
 }
 
@@ -185,7 +186,7 @@ func (db *DB) AckOutbox(ctx context.Context, appID string, seqs []int64) error {
 	if len(seqs) == 0 {
 		return nil
 	}
-	return db.update(ctx, func(tx *sql.Tx) error {
+	return db.updateEvents(ctx, func(tx *sql.Tx) error {
 		for chunk := range slices.Chunk(seqs, 500) {
 			args := make([]any, 0, len(chunk)+1)
 			args = append(args, appID)

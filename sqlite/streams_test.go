@@ -16,28 +16,29 @@ import (
 // at all.
 func TestOutboxTriggerMigration(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "inappd.db")
-	db := open(t, path)
-	if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
+	dir := t.TempDir()
+	fixture := open(t, filepath.Join(dir, "fixture.db"))
+	defer fixture.Close()
+	if err := fixture.CreateApp(ctx, &inapp.App{ID: "app", Name: "app"}); err != nil {
 		t.Fatal(err)
 	}
 	stream := &inapp.EventStream{ApplicationID: "app", DestinationStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/s", RoleArn: "arn:aws:iam::123456789012:role/r"}
-	if err := db.PutEventStream(ctx, stream); err != nil {
+	if err := fixture.PutEventStream(ctx, stream); err != nil {
 		t.Fatal(err)
 	}
-	// The database as 0006 left it.
-	if _, err := db.write.ExecContext(ctx, `CREATE TRIGGER IF NOT EXISTS events_stream_outbox AFTER INSERT ON events
-		WHEN EXISTS (SELECT 1 FROM event_streams WHERE app_id = NEW.app_id)
-		BEGIN
-			INSERT INTO stream_outbox (app_id, endpoint_id, event_id, arrival)
-			VALUES (NEW.app_id, NEW.endpoint_id, NEW.event_id, CAST(unixepoch('subsec') * 1000 AS INTEGER));
-		END;
-		DELETE FROM schema_migrations WHERE version = 10`); err != nil {
-		t.Fatal(err)
+	// The database as 0006 left it, trigger and all, with the app and its
+	// stream.
+	path := filepath.Join(dir, "inappd.db")
+	old := legacyDB(t, path, 9)
+	copyRows(t, fixture.read, old, "apps")
+	copyRows(t, fixture.read, old, "event_streams")
+	var triggers int
+	if err := old.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'events_stream_outbox'`).Scan(&triggers); err != nil || triggers != 1 {
+		t.Fatalf("the old database has %d outbox triggers (%v)", triggers, err)
 	}
-	db.Close()
+	old.Close()
 
-	db = open(t, path)
+	db := open(t, path)
 	defer db.Close()
 	at := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	event := func(id string) *inapp.EventRecord {

@@ -30,7 +30,7 @@ func (db *DB) GetTags(ctx context.Context, arn string) (map[string]string, error
 }
 
 func (db *DB) AddTags(ctx context.Context, arn string, tags map[string]string) error {
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		for k, v := range tags {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO tags (arn, key, value) VALUES (?, ?, ?)
 				ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`, arn, k, v); err != nil {
@@ -42,7 +42,7 @@ func (db *DB) AddTags(ctx context.Context, arn string, tags map[string]string) e
 }
 
 func (db *DB) RemoveTags(ctx context.Context, arn string, keys []string) error {
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE arn = ? AND key = ?`, arn, k); err != nil {
 				return fmt.Errorf("sqlite: remove tags: %w", err)
@@ -53,7 +53,7 @@ func (db *DB) RemoveTags(ctx context.Context, arn string, keys []string) error {
 }
 
 func (db *DB) DeleteTags(ctx context.Context, arn string) error {
-	if _, err := db.adminExec(ctx, `DELETE FROM tags WHERE arn = ?`, arn); err != nil {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM tags WHERE arn = ?`, arn); err != nil {
 		return fmt.Errorf("sqlite: delete tags: %w", err)
 	}
 	return nil

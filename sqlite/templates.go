@@ -33,7 +33,7 @@ func templateVersion(name, version string) (int, error) {
 
 func (db *DB) PutTemplate(ctx context.Context, t *inapp.Template, newVersion bool) error {
 	var written int
-	err := db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	err := db.update(ctx, func(tx *sql.Tx) error {
 		var err error
 		if newVersion {
 			written, err = latestTemplateVersion(ctx, tx, t.TemplateName)
@@ -170,7 +170,7 @@ func (db *DB) SetActiveTemplateVersion(ctx context.Context, name, version string
 	if err != nil {
 		return err
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE templates SET active = ? WHERE name = ?
 			AND EXISTS (SELECT 1 FROM template_versions WHERE name = ? AND version = ?)`, v, name, name, v)
 		if err != nil {
@@ -185,7 +185,7 @@ func (db *DB) SetActiveTemplateVersion(ctx context.Context, name, version string
 
 func (db *DB) DeleteTemplate(ctx context.Context, name, version string) error {
 	if version == "" {
-		return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+		return db.update(ctx, func(tx *sql.Tx) error {
 			// The versions go with the head row through their foreign key.
 			res, err := tx.ExecContext(ctx, `DELETE FROM templates WHERE name = ?`, name)
 			if err != nil {
@@ -201,7 +201,7 @@ func (db *DB) DeleteTemplate(ctx context.Context, name, version string) error {
 	if err != nil {
 		return err
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM template_versions WHERE name = ? AND version = ?`, name, v)
 		if err != nil {
 			return fmt.Errorf("sqlite: delete template version: %w", err)

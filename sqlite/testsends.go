@@ -25,7 +25,7 @@ func (db *DB) PutTestSend(ctx context.Context, ts *inapp.TestSend) error {
 	if err != nil {
 		return inapp.Errorf(inapp.EINVALID, "test send ExpiresAt: %v", err)
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		// Checked in the write transaction (the only writer): nothing can
 		// delete them before the insert commits.
 		if err := appExists(ctx, tx, ts.ApplicationID); err != nil {
@@ -91,7 +91,7 @@ func (db *DB) ListTestSends(ctx context.Context, appID, campaignID string, now t
 }
 
 func (db *DB) DeleteTestSend(ctx context.Context, appID, campaignID, endpointID string) error {
-	res, err := db.adminExec(ctx, `DELETE FROM test_sends WHERE app_id = ? AND campaign_id = ? AND endpoint_id = ?`,
+	res, err := db.write.ExecContext(ctx, `DELETE FROM test_sends WHERE app_id = ? AND campaign_id = ? AND endpoint_id = ?`,
 		appID, campaignID, endpointID)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete test send: %w", err)

@@ -35,7 +35,7 @@ func (t versionedTable[T]) put(ctx context.Context, db *DB, v *T) error {
 	if err != nil {
 		return err
 	}
-	return db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	return db.update(ctx, func(tx *sql.Tx) error {
 		if err := appExists(ctx, tx, appID); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (t versionedTable[T]) listVersions(ctx context.Context, db *DB, appID, id s
 // with the head row through their foreign key.
 func (t versionedTable[T]) delete(ctx context.Context, db *DB, appID, id string) (*T, error) {
 	var latest *T
-	err := db.adminUpdate(ctx, func(tx *sql.Tx) error {
+	err := db.update(ctx, func(tx *sql.Tx) error {
 		var err error
 		if latest, err = t.get(ctx, tx, appID, id, 0); err != nil {
 			return err

@@ -13,7 +13,7 @@ package main
 //     carry it (stored count < a+1: nothing counted twice, retries
 //     included). The cap is moved with UpdateCampaign, one value at a time.
 //  3. In the storage, in total, when the bench started the server: the
-//     server is killed with SIGKILL (no graceful flush), the SQLite file is
+//     server is killed with SIGKILL (no graceful flush), the SQLite events file is
 //     opened, and the app's rows in events and its "*" rows in counters are
 //     counted: they must equal the acknowledged events and displays.
 
@@ -28,7 +28,9 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the storage check reads the server's database file
+	// The storage check reads the server's events file (and this
+	// registers the "sqlite" driver it opens it with).
+	"github.com/inappd/inappd/sqlite"
 )
 
 // verification is what the checks found.
@@ -186,7 +188,8 @@ func (b *bench) sees(ctx context.Context, a *api, endpoint, campaign string) (bo
 
 // checkStore runs check 3 on a server that is no longer running.
 func checkStore(ctx context.Context, dataDir, appID string, l *eventLoad, v *verification) {
-	path := filepath.Join(dataDir, "inappd.db")
+	// Events and counters are in the events file (sqlite.EventsPath).
+	path := sqlite.EventsPath(filepath.Join(dataDir, "inappd.db"))
 	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String() + "?_busy_timeout=5000"
 	db, err := sql.Open("sqlite", uri)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint/types"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/inappd/inappd/sqlite"
 )
 
 // TestPutEventsFullQueue: while the database takes no writes, a queue of
@@ -94,6 +96,32 @@ func TestPutEventsFullQueue(t *testing.T) {
 	}()
 	waitUntil(t, "the retrying client throttled", 3*time.Second, func() bool { return m.events.Stats().Throttled > throttled })
 
+	// Event writes held and the queue full, marketers and devices are
+	// not held: a segment, a campaign and an endpoint are written, and
+	// GetInAppMessages serves the campaign at once. (A write that waited
+	// for the events would fail at the deadline, before SQLite's busy
+	// timeout.)
+	wctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	seg, err := c.CreateSegment(wctx, &pinpoint.CreateSegmentInput{ApplicationId: aws.String(app), WriteSegmentRequest: attrSegment("held", "plan", "gold")})
+	if err != nil {
+		t.Fatalf("CreateSegment while event writes are held: %v", err)
+	}
+	_, err = c.CreateCampaign(wctx, &pinpoint.CreateCampaignInput{ApplicationId: aws.String(app),
+		WriteCampaignRequest: campaignRequest("held", str(seg.SegmentResponse.Id), 1)})
+	if err != nil {
+		t.Fatalf("CreateCampaign while event writes are held: %v", err)
+	}
+	_, err = c.UpdateEndpoint(wctx, &pinpoint.UpdateEndpointInput{ApplicationId: aws.String(app), EndpointId: aws.String("gold-device"),
+		EndpointRequest: inAppEndpoint("", map[string][]string{"plan": {"gold"}})})
+	if err != nil {
+		t.Fatalf("UpdateEndpoint while event writes are held: %v", err)
+	}
+	msgs, err := c.GetInAppMessages(wctx, &pinpoint.GetInAppMessagesInput{ApplicationId: aws.String(app), EndpointId: aws.String("gold-device")})
+	if err != nil || len(msgs.InAppMessagesResponse.InAppMessageCampaigns) != 1 {
+		t.Fatalf("GetInAppMessages while event writes are held: %+v, %v; want the campaign just made", msgs, err)
+	}
+
 	release()
 	for range 4 {
 		if err := <-answers; err != nil {
@@ -124,10 +152,10 @@ func TestPutEventsFullQueue(t *testing.T) {
 }
 
 // holdWrites keeps m's database from taking event writes until the
-// returned release is called (or the test ends): SQLite's write lock,
-// from a connection of its own, or on PostgreSQL a lock on the events
-// table that inserts wait for. SQLite's writer gives up after its busy
-// timeout (5 s): release before that.
+// returned release is called (or the test ends): the write lock of
+// SQLite's events file, from a connection of its own, or on PostgreSQL a
+// lock on the events table that inserts wait for. SQLite's writer gives
+// up after its busy timeout (5 s): release before that.
 func holdWrites(t *testing.T, m *Main) (release func()) {
 	t.Helper()
 	ctx := t.Context()
@@ -150,7 +178,8 @@ func holdWrites(t *testing.T, m *Main) (release func()) {
 			return tx.Rollback(context.Background())
 		}
 	} else {
-		db, err := sql.Open("sqlite", "file:"+filepath.Join(m.Config.DataDir, "inappd.db"))
+		// The events file's lock: event batches are written there.
+		db, err := sql.Open("sqlite", "file:"+sqlite.EventsPath(filepath.Join(m.Config.DataDir, "inappd.db")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +189,7 @@ func holdWrites(t *testing.T, m *Main) (release func()) {
 		}
 		if err != nil {
 			db.Close()
-			t.Fatalf("take SQLite's write lock: %v", err)
+			t.Fatalf("take the SQLite events file's write lock: %v", err)
 		}
 		undo = func() error {
 			defer db.Close()
