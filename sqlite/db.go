@@ -80,17 +80,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{}
 	// The writers open first: each switches its file to WAL mode and
 	// creates its schema before any reader looks at it.
-	if db.write, err = openWriter(sql.Open("sqlite", mainURI+"?"+writerParams())); err != nil {
+	w, err := sql.Open("sqlite", mainURI+"?"+writerParams())
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	db.write = writer(w)
 	if err := migrate(ctx, db.write, mainMigrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
-	if db.events, err = openWriter(sql.OpenDB(attaching(eventsURI+"?"+writerParams(), mainURI+"?mode=ro", "appdb")), nil); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", EventsPath(path), err)
-	}
+	db.events = writer(sql.OpenDB(attaching(eventsURI+"?"+writerParams(), mainURI+"?mode=ro", "appdb")))
 	if err := migrate(ctx, db.events, eventMigrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", EventsPath(path), err)
@@ -133,11 +132,8 @@ func fileURI(abs string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 }
 
-// openWriter makes a pool of one connection that stays open: a writer.
-func openWriter(w *sql.DB, err error) (*sql.DB, error) {
-	if err != nil {
-		return nil, err
-	}
+// writer makes w a pool of one connection that stays open.
+func writer(w *sql.DB) *sql.DB {
 	w.SetMaxOpenConns(1)
 	// Never let the writer's connection go idle and close: it is the one
 	// that created the WAL, and read-only connections need the WAL index
@@ -145,7 +141,7 @@ func openWriter(w *sql.DB, err error) (*sql.DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	return w, nil
+	return w
 }
 
 // writerParams configures the writer connection.
