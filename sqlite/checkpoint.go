@@ -57,8 +57,8 @@ type checkpointer struct {
 
 // startCheckpointer opens the checkpointer's connection and starts it;
 // wal is the WAL file's path, commits the count of write transactions the
-// writer committed.
-func startCheckpointer(uri, wal string, commits *atomic.Int64) (*checkpointer, error) {
+// writer committed, log where failures go.
+func startCheckpointer(uri, wal string, commits *atomic.Int64, log *slog.Logger) (*checkpointer, error) {
 	conn, err := sql.Open("sqlite", uri+"?_busy_timeout=5000")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
@@ -67,7 +67,7 @@ func startCheckpointer(uri, wal string, commits *atomic.Int64) (*checkpointer, e
 	conn.SetMaxIdleConns(1)
 	conn.SetConnMaxIdleTime(0)
 	conn.SetConnMaxLifetime(0)
-	c := &checkpointer{conn: conn, wal: wal, commits: commits, log: slog.Default(), stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{conn: conn, wal: wal, commits: commits, log: log, stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }

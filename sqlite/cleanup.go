@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 )
 
 // Deleting an app or an event stream deletes rows in both files: the app
@@ -69,7 +68,7 @@ func (db *DB) cleanEvents(ctx context.Context, appID, what string) error {
 // stays owed and is logged.
 func (db *DB) cleanAfter(ctx context.Context, appID, what string) {
 	if err := db.cleanEvents(ctx, appID, what); err != nil {
-		slog.Warn("sqlite: cleanup left for the next start or retention run", "err", err)
+		db.log.Warn("sqlite: cleanup left for the next start or retention run", "err", err)
 	}
 }
 

@@ -23,10 +23,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"runtime"
@@ -53,6 +55,15 @@ type DB struct {
 	// that copy each file's WAL back beside its writer (checkpoint.go).
 	commits, eventCommits atomic.Int64
 	ckpt, eventCkpt       *checkpointer
+	log                   *slog.Logger
+}
+
+// Options configures OpenWith; the zero value is Open's.
+type Options struct {
+	// Logger receives what the store reports: the move of an old
+	// database's event tables, deletes left for later, checkpoints that
+	// failed. Nil means slog.Default().
+	Logger *slog.Logger
 }
 
 var _ inapp.Store = (*DB)(nil)
@@ -69,6 +80,11 @@ func EventsPath(path string) string {
 // the event tables of a database from before the events file into it
 // (split.go).
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
@@ -77,7 +93,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	mainURI, eventsURI := fileURI(abs), fileURI(EventsPath(abs))
-	db := &DB{}
+	db := &DB{log: cmp.Or(o.Logger, slog.Default())}
 	// The writers open first: each switches its file to WAL mode and
 	// creates its schema before any reader looks at it.
 	w, err := sql.Open("sqlite", mainURI+"?"+writerParams())
@@ -94,7 +110,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", EventsPath(path), err)
 	}
-	if err := splitEventTables(ctx, db.write, db.events); err != nil {
+	if err := splitEventTables(ctx, db.write, db.events, db.log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -115,11 +131,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.ckpt, err = startCheckpointer(mainURI, abs+"-wal", &db.commits); err != nil {
+	if db.ckpt, err = startCheckpointer(mainURI, abs+"-wal", &db.commits, db.log); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if db.eventCkpt, err = startCheckpointer(eventsURI, EventsPath(abs)+"-wal", &db.eventCommits); err != nil {
+	if db.eventCkpt, err = startCheckpointer(eventsURI, EventsPath(abs)+"-wal", &db.eventCommits, db.log); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -161,7 +161,7 @@ func (m *Main) openStore(ctx context.Context) (inapp.Store, error) {
 		return store, nil
 	}
 	dbPath := filepath.Join(m.Config.DataDir, "inappd.db")
-	store, err := sqlite.Open(ctx, dbPath)
+	store, err := sqlite.OpenWith(ctx, dbPath, sqlite.Options{Logger: m.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
 	}
