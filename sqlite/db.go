@@ -105,10 +105,18 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
+	if err := requireEventsFile(ctx, db.write, path, EventsPath(path)); err != nil {
+		db.Close()
+		return nil, err
+	}
 	db.events = writer(sql.OpenDB(attaching(eventsURI+"?"+writerParams(), mainURI+"?mode=ro", "appdb")))
 	if err := migrate(ctx, db.events, eventMigrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", EventsPath(path), err)
+	}
+	if err := pairFiles(ctx, db.write, db.events, path, EventsPath(path)); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if err := splitEventTables(ctx, db.write, db.events, db.log); err != nil {
 		db.Close()

@@ -13,3 +13,11 @@ CREATE TABLE event_cleanups (
 	what   TEXT NOT NULL,
 	PRIMARY KEY (app_id, what)
 ) WITHOUT ROWID;
+
+-- Which events file belongs to this file: an ID written to both when
+-- the pair is made (pair.go), so that a main file restored without its
+-- events file, or with another one, is refused instead of going on with
+-- no events.
+CREATE TABLE events_file (
+	id TEXT NOT NULL
+);

@@ -70,3 +70,8 @@ CREATE INDEX stream_outbox_by_app ON stream_outbox (app_id, seq);
 CREATE TABLE moved_from_main (
 	name TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+
+-- The ID of the main file this file belongs to (pair.go).
+CREATE TABLE main_file (
+	id TEXT NOT NULL
+);
