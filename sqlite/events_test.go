@@ -106,17 +106,8 @@ func storedEvents(t *testing.T, db *DB) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
 		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, strings.TrimSpace(fmt.Sprintln(vals...)))
+			lines = append(lines, strings.TrimSpace(fmt.Sprintln(rowValues(t, rows)...)))
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)

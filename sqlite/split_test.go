@@ -57,21 +57,31 @@ func copyRows(t *testing.T, src, dst *sql.DB, table string) {
 	}
 	insert := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(cols)-1) + `)`
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := dst.Exec(insert, vals...); err != nil {
+		if _, err := dst.Exec(insert, rowValues(t, rows)...); err != nil {
 			t.Fatalf("copy %s: %v", table, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rowValues scans the current row of rows, whatever its columns.
+func rowValues(t *testing.T, rows *sql.Rows) []any {
+	t.Helper()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		t.Fatal(err)
+	}
+	return vals
 }
 
 // streamedFixture is a database whose app "app" has an event stream and

@@ -105,16 +105,7 @@ func TestUpgradeFrom0001(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := sql.Open("sqlite", path+"?"+writerParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := applyMigration(ctx, old, ms[0]); err != nil {
-		t.Fatal(err)
-	}
+	old := legacyDB(t, path, 1)
 	for _, second := range []int{20, 10} {
 		if _, err := old.Exec(`INSERT INTO events (app_id, endpoint_id, event_id, time, cap_day, doc) VALUES ('app', 'ep', ?, ?, '', '{}')`,
 			fmt.Sprint(second), time.Unix(int64(second), 0).UnixNano()); err != nil {
