@@ -42,7 +42,8 @@ type PruneRequest struct {
 }
 
 // DefaultPruneLimit is PruneRequest.Limit when none is given: small enough
-// that SQLite's single writer is never held for long.
+// that a Prune call never holds the event tables for long (SQLite's event
+// writer, PostgreSQL's row locks).
 const DefaultPruneLimit = 5000
 
 // PruneResult counts the rows one Prune call deleted.

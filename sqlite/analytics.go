@@ -25,12 +25,12 @@ type uniqueKey struct {
 // way the cap counters are summed: each rollup row is then written once
 // per transaction, and each (rollup, endpoint) pair is tried once.
 //
-// A transaction writes its events in parts (events.go): each part inserts
-// its pairs (writePairs), and the rollup rows, which every part touches,
-// are written once at the end (writeCounts).
+// RecordEvents inserts the batch's pairs after its events (writePairs),
+// and writes the rollup rows once at the end of the transaction
+// (writeCounts), with the pairs that were new.
 type rollupBatch struct {
 	counts map[rollupKey]int64    // events, per day and lifetime rollup
-	seen   map[uniqueKey]struct{} // (day rollup, endpoint) pairs of this part, of the types whose uniques are kept
+	seen   map[uniqueKey]struct{} // (day rollup, endpoint) pairs of the batch, of the types whose uniques are kept
 	added  map[rollupKey]int64    // pairs that were new, per rollup
 }
 

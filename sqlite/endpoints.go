@@ -42,7 +42,7 @@ func scanEndpoint(row *sql.Row) (*inapp.Endpoint, error) {
 }
 
 // UpdateEndpoints runs the read-modify-write of every endpoint in one
-// transaction on the single writer connection: concurrent updates of one
+// transaction on the main file's writer connection: concurrent updates of one
 // endpoint are serialized, and any error (from fn or from SQLite) rolls
 // the whole call back. An fn that returns nil leaves that endpoint as it is.
 //
