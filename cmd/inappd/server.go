@@ -165,7 +165,7 @@ func (m *Main) openStore(ctx context.Context) (inapp.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
 	}
-	m.Logger.Info("storage: SQLite", "path", dbPath)
+	m.Logger.Info("storage: SQLite", "path", dbPath, "events", sqlite.EventsPath(dbPath))
 	return store, nil
 }
 
