@@ -63,11 +63,12 @@ func (db *DB) cleanEvents(ctx context.Context, appID, what string) error {
 	return nil
 }
 
-// cleanAfter runs the cleanup a deletion just recorded. The deletion has
-// committed, so it is not undone when the cleanup fails: the cleanup
-// stays owed and is logged.
+// cleanAfter runs the cleanup a deletion just recorded, to its end even
+// if the caller goes away meanwhile. The deletion has committed, so it is
+// not undone when the cleanup fails: the cleanup stays owed and is
+// logged.
 func (db *DB) cleanAfter(ctx context.Context, appID, what string) {
-	if err := db.cleanEvents(ctx, appID, what); err != nil {
+	if err := db.cleanEvents(context.WithoutCancel(ctx), appID, what); err != nil {
 		db.log.Warn("sqlite: cleanup left for the next start or retention run", "err", err)
 	}
 }
