@@ -2,10 +2,12 @@
 // with Amazon Pinpoint's in-app channel.
 //
 //	inappd serve [--addr 127.0.0.1:8080] [--data ./inappd-data] [--postgres DSN]
+//	inappd backup --to DIR [--data ./inappd-data]
 //	inappd version
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -21,6 +24,7 @@ import (
 	"github.com/inappd/inappd/ingest"
 	"github.com/inappd/inappd/pinpointapi"
 	"github.com/inappd/inappd/retention"
+	"github.com/inappd/inappd/sqlite"
 )
 
 func main() {
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "inappd", inapp.Version)
 		return nil
+	case "backup":
+		return backup(ctx, args[1:], os.Getenv, stdout)
 	case "help", "--help", "-h":
 		usage(stdout)
 		return nil
@@ -71,8 +77,46 @@ func usage(w io.Writer) {
 
 Commands:
   serve     run the server (inappd serve --help lists its flags)
+  backup    copy the embedded database into a directory, also while the server runs
   version   print the version
 `)
+}
+
+// backup copies the SQLite database of a data directory (both of its
+// files) into another directory.
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("inappd backup", flag.ContinueOnError)
+	data := fs.String("data", cmp.Or(getenv("INAPPD_DATA"), "./inappd-data"), "data directory of the database to copy (INAPPD_DATA)")
+	to := fs.String("to", "", "directory to write the copy into (made if missing; must not hold a copy already)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("backup: --to is required: the directory to write the copy into")
+	}
+	if getenv("INAPPD_POSTGRES") != "" {
+		return errors.New("backup: INAPPD_POSTGRES is set: back up PostgreSQL with its own tools (pg_dump); this copies the embedded SQLite database")
+	}
+	path := filepath.Join(*data, "inappd.db")
+	if err := os.MkdirAll(*to, 0o755); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	// The generated root key too, when there is one: a copy of the
+	// data directory starts with the same credentials.
+	key, err := os.ReadFile(filepath.Join(*data, rootKeyFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := sqlite.Backup(ctx, path, *to); err != nil {
+		return err
+	}
+	if key != nil {
+		if err := os.WriteFile(filepath.Join(*to, rootKeyFile), key, 0o600); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
+	fmt.Fprintf(stdout, "copied %s and %s into %s\n", path, sqlite.EventsPath(path), *to)
+	return nil
 }
 
 // ParseFlags reads the serve flags; every flag can also be set with an
