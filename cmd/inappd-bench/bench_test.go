@@ -122,6 +122,13 @@ func smoke(t *testing.T, extra ...string) *report {
 	for name, s := range map[string]*trialSummary{"idle": r.VisibilityIdle, "under load": r.VisibilityLoaded, "under PutEvents load": r.VisibilityEvents} {
 		if s == nil || len(s.Trials) != 4 || s.MaxMS <= 0 {
 			t.Errorf("visibility %s: %+v", name, s)
+		} else {
+			// The server's Server-Timing: read, and a part of each write.
+			for _, tr := range s.Trials {
+				if tr.ServerMS < 0 || tr.ServerMS > tr.WriteMS {
+					t.Errorf("visibility %s: a write of %.1f ms, %.1f ms of it in the server", name, tr.WriteMS, tr.ServerMS)
+				}
+			}
 		}
 	}
 	if m := r.Memory.AfterWarmup; m == nil || m.RSS <= 0 || m.HWM < m.RSS {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -98,6 +100,12 @@ func (e *apiError) Error() string {
 // call sends a signed request with a JSON body (nil: none) and decodes a
 // 2xx answer into out (when not nil). It returns the raw answer too.
 func (a *api) call(ctx context.Context, method, path string, in, out any) ([]byte, error) {
+	resp, _, err := a.callHeader(ctx, method, path, in, out)
+	return resp, err
+}
+
+// callHeader is call that also returns the answer's header.
+func (a *api) callHeader(ctx context.Context, method, path string, in, out any) ([]byte, http.Header, error) {
 	var body []byte
 	switch v := in.(type) {
 	case nil:
@@ -106,49 +114,63 @@ func (a *api) call(ctx context.Context, method, path string, in, out any) ([]byt
 	default:
 		var err error
 		if body, err = json.Marshal(in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	status, resp, err := a.raw(ctx, method, path, body)
+	status, resp, header, err := a.raw(ctx, method, path, body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if status < 200 || status > 299 {
-		return resp, &apiError{Method: method, Path: path, Status: status, Body: string(resp)}
+		return resp, header, &apiError{Method: method, Path: path, Status: status, Body: string(resp)}
 	}
 	if out != nil {
 		if err := json.Unmarshal(resp, out); err != nil {
-			return resp, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+			return resp, header, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 		}
 	}
-	return resp, nil
+	return resp, header, nil
 }
 
-// raw sends a signed request and returns the status and body, whatever the
-// status.
-func (a *api) raw(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+// serverMS reads the time the server reports in its Server-Timing header
+// (app;dur=<ms>), -1 when it sent none.
+func serverMS(h http.Header) float64 {
+	_, dur, ok := strings.Cut(h.Get("Server-Timing"), "dur=")
+	if !ok {
+		return -1
+	}
+	ms, err := strconv.ParseFloat(dur, 64)
+	if err != nil {
+		return -1
+	}
+	return ms
+}
+
+// raw sends a signed request and returns the status, body and header,
+// whatever the status.
+func (a *api) raw(ctx context.Context, method, path string, body []byte) (int, []byte, http.Header, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if err := a.signer.sign(req, payloadHash(body)); err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	resp, err := a.client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
-	return resp.StatusCode, b, nil
+	return resp.StatusCode, b, resp.Header, nil
 }

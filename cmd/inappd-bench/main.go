@@ -800,7 +800,7 @@ func (b *bench) seed(ctx context.Context) error {
 	// The first GetInAppMessages builds the app's snapshot.
 	for try := 0; try < 50; try++ {
 		t := time.Now()
-		status, body, err := b.device.raw(ctx, http.MethodGet, "/v1/apps/"+b.appID+"/endpoints/"+endpointID(b.rng.IntN(cfg.Endpoints))+"/inappmessages", nil)
+		status, body, _, err := b.device.raw(ctx, http.MethodGet, "/v1/apps/"+b.appID+"/endpoints/"+endpointID(b.rng.IntN(cfg.Endpoints))+"/inappmessages", nil)
 		if err != nil {
 			return err
 		}

@@ -104,27 +104,39 @@ type trialSummary struct {
 	MedianAckMS float64           `json:"median_after_ack_ms"`
 	MaxAckMS    float64           `json:"max_after_ack_ms"`
 	WriteMS     float64           `json:"median_write_ms"`
+	// Of the write, the time in the server (Server-Timing); -1 when
+	// the server sent none (an older inappd, or --url at another one).
+	MedianServerMS float64 `json:"median_server_ms"`
+	MaxServerMS    float64 `json:"max_server_ms"`
 }
 
 func summarizeTrials(ts []visibilityTrial) *trialSummary {
 	s := &trialSummary{Trials: ts}
-	var vis, ack, wr []float64
+	var vis, ack, wr, srv []float64
 	for _, t := range ts {
 		vis = append(vis, t.VisibleMS)
 		ack = append(ack, t.AfterAckMS)
 		wr = append(wr, t.WriteMS)
+		srv = append(srv, t.ServerMS)
 	}
 	if len(vis) == 0 {
 		return s
 	}
 	med := func(v []float64) float64 { slices.Sort(v); return v[len(v)/2] }
-	s.MedianMS, s.MedianAckMS, s.WriteMS = med(vis), med(ack), med(wr)
-	s.MaxMS, s.MaxAckMS = vis[len(vis)-1], ack[len(ack)-1]
+	s.MedianMS, s.MedianAckMS, s.WriteMS, s.MedianServerMS = med(vis), med(ack), med(wr), med(srv)
+	s.MaxMS, s.MaxAckMS, s.MaxServerMS = vis[len(vis)-1], ack[len(ack)-1], srv[len(srv)-1]
+	if srv[0] < 0 {
+		s.MedianServerMS, s.MaxServerMS = -1, -1 // some answer had no Server-Timing
+	}
 	return s
 }
 
 func (s *trialSummary) line() string {
-	return fmt.Sprintf("%d writes: visible after median %.1f ms, max %.1f ms (UpdateCampaign itself: median %.1f ms)", len(s.Trials), s.MedianMS, s.MaxMS, s.WriteMS)
+	line := fmt.Sprintf("%d writes: visible after median %.1f ms, max %.1f ms (UpdateCampaign itself: median %.1f ms", len(s.Trials), s.MedianMS, s.MaxMS, s.WriteMS)
+	if s.MaxServerMS >= 0 {
+		line += fmt.Sprintf("; in the server: median %.1f ms, max %.1f ms", s.MedianServerMS, s.MaxServerMS)
+	}
+	return line + ")"
 }
 
 // ---- the summary table ----
@@ -278,13 +290,22 @@ func (r *report) print(w io.Writer) {
 	}
 	row("every acknowledged event stored", fmt.Sprintf("%d acked / %d displays; %s", v.Acked, v.DisplayedAcked, stored), "", "", "all, once", verdict(v.OK, strings.Join(v.Problems, "; ")))
 	row("  probe endpoints counted exactly (caps)", fmt.Sprintf("%d (%d displays, %d resent requests)", v.ProbeEndpoints-v.ProbeLost-v.ProbeDoubled, v.ProbeDisplays, v.Resent), "", "", "", "")
+	// What the server reports of each write (Server-Timing), below each
+	// visibility row: the rest is the network and the client.
+	inServer := func(s *trialSummary) {
+		if s.MaxServerMS >= 0 {
+			row("  of each write, in the server: median / max ms", fmt.Sprintf("%.1f / %.1f", s.MedianServerMS, s.MaxServerMS), "", "", "", "")
+		}
+	}
 	if s := r.VisibilityIdle; s != nil {
 		row("admin write → GetInAppMessages, idle (ms)", fmt.Sprintf("median %.1f, max %.1f", s.MedianMS, s.MaxMS), "", "", "≤ 100 ms",
 			verdict(s.MaxMS <= targetVisibilityMS, fmt.Sprintf("by %.1f ms (max)", s.MaxMS-targetVisibilityMS)))
+		inServer(s)
 	}
 	if s := r.VisibilityLoaded; s != nil {
 		row("admin write → GetInAppMessages, under load (ms)", fmt.Sprintf("median %.1f, max %.1f", s.MedianMS, s.MaxMS), "", "", "≤ 100 ms",
 			verdict(s.MaxMS <= targetVisibilityMS, fmt.Sprintf("by %.1f ms (max)", s.MaxMS-targetVisibilityMS)))
+		inServer(s)
 		if g := r.GIAMDuringWrites; g != nil {
 			row("  readers during the writes: p99 / max ms", fmt.Sprintf("%.2f / %.1f", g.P99, g.Max), "", "", "", "")
 		}
@@ -292,6 +313,7 @@ func (r *report) print(w io.Writer) {
 	if s := r.VisibilityEvents; s != nil {
 		row("admin write → GetInAppMessages, under PutEvents load (ms)", fmt.Sprintf("median %.1f, max %.1f", s.MedianMS, s.MaxMS), "", "", "≤ 100 ms",
 			verdict(s.MaxMS <= targetVisibilityMS, fmt.Sprintf("by %.1f ms (max): the write waits for CPU among the PutEvents requests", s.MaxMS-targetVisibilityMS)))
+		inServer(s)
 		if e := r.EventsDuringWrites; e != nil {
 			row("  events meanwhile", fmt.Sprintf("%s events/s acknowledged", f0(e.UnitsPerSec)), "", "", "", "")
 		}

@@ -237,6 +237,7 @@ type visibilityTrial struct {
 	Campaign   string  `json:"campaign"`
 	Action     string  `json:"action"`
 	WriteMS    float64 `json:"write_ms"`     // the UpdateCampaign call
+	ServerMS   float64 `json:"server_ms"`    // of which in the server, as its Server-Timing header says (-1: none)
 	VisibleMS  float64 `json:"visible_ms"`   // from sending the write to the first answer that reflects it
 	AfterAckMS float64 `json:"after_ack_ms"` // from the write's answer to that answer
 	Polls      int     `json:"polls"`
@@ -301,9 +302,10 @@ func (b *bench) flip(ctx context.Context, ep, camp string, pause bool) (visibili
 	start := time.Now()
 	var ack time.Duration
 	errc := make(chan error, 1)
+	var server float64
 	go func() {
-		_, err := b.root.call(ctx, http.MethodPut, "/v1/apps/"+b.appID+"/campaigns/"+camp, &campaignRequest{IsPaused: &pause}, nil)
-		ack = time.Since(start)
+		_, h, err := b.root.callHeader(ctx, http.MethodPut, "/v1/apps/"+b.appID+"/campaigns/"+camp, &campaignRequest{IsPaused: &pause}, nil)
+		ack, server = time.Since(start), serverMS(h)
 		errc <- err
 	}()
 	deadline := start.Add(30 * time.Second)
@@ -324,7 +326,7 @@ func (b *bench) flip(ctx context.Context, ep, camp string, pause bool) (visibili
 	if err := <-errc; err != nil {
 		return tr, err
 	}
-	tr.WriteMS = ms(ack)
+	tr.WriteMS, tr.ServerMS = ms(ack), server
 	tr.AfterAckMS = max(0, tr.VisibleMS-tr.WriteMS)
 	return tr, nil
 }
