@@ -92,7 +92,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	mainURI, eventsURI := fileURI(abs), fileURI(EventsPath(abs))
+	// The files by their absolute paths; errors name them as given.
+	eventsPath, eventsName := EventsPath(abs), EventsPath(path)
+	mainURI, eventsURI := fileURI(abs), fileURI(eventsPath)
 	db := &DB{log: cmp.Or(o.Logger, slog.Default())}
 	// The writers open first: each switches its file to WAL mode and
 	// creates its schema before any reader looks at it.
@@ -105,20 +107,21 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
-	if err := requireEventsFile(ctx, db.write, path, EventsPath(path)); err != nil {
+	pair, err := requireEventsFile(ctx, db.write, path, eventsName)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	db.events = writer(sql.OpenDB(attaching(eventsURI+"?"+writerParams(), mainURI+"?mode=ro", "appdb")))
 	if err := migrate(ctx, db.events, eventMigrations); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite: migrate %s: %w", EventsPath(path), err)
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", eventsName, err)
 	}
-	if err := pairFiles(ctx, db.write, db.events, path, EventsPath(path)); err != nil {
+	if err := pairFiles(ctx, db.write, db.events, pair, path, eventsName); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := splitEventTables(ctx, db.write, db.events, db.log); err != nil {
+	if err := db.splitEventTables(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -143,7 +146,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.eventCkpt, err = startCheckpointer(eventsURI, EventsPath(abs)+"-wal", &db.eventCommits, db.log); err != nil {
+	if db.eventCkpt, err = startCheckpointer(eventsURI, eventsPath+"-wal", &db.eventCommits, db.log); err != nil {
 		db.Close()
 		return nil, err
 	}

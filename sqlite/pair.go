@@ -21,27 +21,25 @@ import (
 
 // requireEventsFile runs after the main file's migrations, before the
 // events file is opened (which would create it): a main file that has
-// been paired refuses to go on without its events file.
-func requireEventsFile(ctx context.Context, mainW *sql.DB, mainPath, eventsPath string) error {
+// been paired refuses to go on without its events file. It returns the
+// main file's pair ID, "" when it has none yet.
+func requireEventsFile(ctx context.Context, mainW *sql.DB, mainPath, eventsPath string) (string, error) {
 	m, err := pairID(ctx, mainW, "events_file")
 	if err != nil || m == "" {
-		return err
+		return "", err
 	}
 	if _, err := os.Stat(eventsPath); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("sqlite: %s is missing: it holds the events, cap counters and analytics of %s, and the two files are backed up and restored together. "+
+		return "", fmt.Errorf("sqlite: %s is missing: it holds the events, cap counters and analytics of %s, and the two files are backed up and restored together. "+
 			"Restore it from the same backup as %[2]s; or, to go on without them, run: sqlite3 %[2]s 'DELETE FROM events_file'",
 			eventsPath, mainPath)
 	}
-	return nil
+	return m, nil
 }
 
-// pairFiles checks the pair's IDs, after both files' migrations, and
-// makes a new pair from two files that have none.
-func pairFiles(ctx context.Context, mainW, eventsW *sql.DB, mainPath, eventsPath string) error {
-	m, err := pairID(ctx, mainW, "events_file")
-	if err != nil {
-		return err
-	}
+// pairFiles checks the events file's pair ID against m, the main file's
+// (requireEventsFile), after both files' migrations, and makes a new pair
+// from two files that have none.
+func pairFiles(ctx context.Context, mainW, eventsW *sql.DB, m, mainPath, eventsPath string) error {
 	e, err := pairID(ctx, eventsW, "main.main_file")
 	if err != nil {
 		return err

@@ -82,11 +82,15 @@ Commands:
 `)
 }
 
+// defaultDataDir is --data when neither the flag nor INAPPD_DATA is set,
+// for serve and backup alike.
+const defaultDataDir = "./inappd-data"
+
 // backup copies the SQLite database of a data directory (both of its
 // files) into another directory.
 func backup(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("inappd backup", flag.ContinueOnError)
-	data := fs.String("data", cmp.Or(getenv("INAPPD_DATA"), "./inappd-data"), "data directory of the database to copy (INAPPD_DATA)")
+	data := fs.String("data", cmp.Or(getenv("INAPPD_DATA"), defaultDataDir), "data directory of the database to copy (INAPPD_DATA)")
 	to := fs.String("to", "", "directory to write the copy into (made if missing; must not hold a copy already)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -124,7 +128,7 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs := flag.NewFlagSet("inappd serve", flag.ContinueOnError)
 	fs.StringVar(&m.Config.Addr, "addr", "127.0.0.1:8080", "address to listen on (INAPPD_ADDR)")
-	fs.StringVar(&m.Config.DataDir, "data", "./inappd-data", "directory of the embedded database and the generated root key (INAPPD_DATA)")
+	fs.StringVar(&m.Config.DataDir, "data", defaultDataDir, "directory of the embedded database and the generated root key (INAPPD_DATA)")
 	cors := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API, or * (INAPPD_CORS_ORIGINS)")
 	fs.StringVar(&m.Config.LogLevel, "log-level", "info", "debug, info, warn or error (INAPPD_LOG_LEVEL)")
 	fs.StringVar(&m.Config.Postgres, "postgres", "", "PostgreSQL DSN (postgres://user:password@host:5432/db): keep all state there instead of the embedded SQLite in --data (INAPPD_POSTGRES)")

@@ -78,7 +78,7 @@ type Main struct {
 
 func NewMain() *Main {
 	return &Main{
-		Config: Config{Addr: "127.0.0.1:8080", DataDir: "./inappd-data", Retention: retention.DefaultRetention, EventQueue: ingest.DefaultQueueSize},
+		Config: Config{Addr: "127.0.0.1:8080", DataDir: defaultDataDir, Retention: retention.DefaultRetention, EventQueue: ingest.DefaultQueueSize},
 		Logger: slog.Default(),
 		Stdout: os.Stdout,
 		Clock:  inapp.SystemClock{},
