@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,11 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/sqlite"
 )
 
 func floatp(v float64) *float64 { return &v }
@@ -563,5 +566,73 @@ func TestWindowsCutByBytes(t *testing.T) {
 	wantJob(t, job, inapp.JobCompleted, 7, 20, 0)
 	if n, _ := e.db.CountSegmentMembers(t.Context(), e.app, "seg"); n != 20 {
 		t.Errorf("%d members", n)
+	}
+}
+
+// writeSizes is the store with the size of each UpdateEndpoints and
+// AddSegmentMembers call recorded.
+type writeSizes struct {
+	*sqlite.DB
+	mu                 sync.Mutex
+	endpoints, members []int
+}
+
+func (w *writeSizes) UpdateEndpoints(ctx context.Context, appID string, ids []string, fn inapp.EndpointUpdate) error {
+	w.mu.Lock()
+	w.endpoints = append(w.endpoints, len(ids))
+	w.mu.Unlock()
+	return w.DB.UpdateEndpoints(ctx, appID, ids, fn)
+}
+
+func (w *writeSizes) AddSegmentMembers(ctx context.Context, appID, segmentID string, ids []string) error {
+	w.mu.Lock()
+	w.members = append(w.members, len(ids))
+	w.mu.Unlock()
+	return w.DB.AddSegmentMembers(ctx, appID, segmentID, ids)
+}
+
+// TestImportWritesInChunks: a piece's endpoints and segment members are
+// written in transactions of at most writeChunk each, so that an admin
+// write waits for one of them rather than for the piece, and the import
+// is the same as in one: every endpoint and member is there.
+func TestImportWritesInChunks(t *testing.T) {
+	e := newEnv(t, 0)
+	if err := e.runner.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sizes := &writeSizes{DB: e.db}
+	e.runner = e.newRunner(0)
+	e.runner.Store = sizes
+	if err := e.runner.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	const rows = 2*writeChunk + 500
+	var csv strings.Builder
+	csv.WriteString("Id,ChannelType,Attributes.plan\n")
+	for i := range rows {
+		fmt.Fprintf(&csv, "ep-%05d,IN_APP,gold\n", i)
+	}
+	job := e.submit(e.job("CSV", e.file("chunks.csv", csv.String()), true, "seg", true))
+	wantJob(t, job, inapp.JobCompleted, 1, rows, 0)
+	sizes.mu.Lock()
+	defer sizes.mu.Unlock()
+	want := []int{writeChunk, writeChunk, 500}
+	if !slices.Equal(sizes.endpoints, want) {
+		t.Errorf("UpdateEndpoints calls of %v endpoints, want %v", sizes.endpoints, want)
+	}
+	if !slices.Equal(sizes.members, want) {
+		t.Errorf("AddSegmentMembers calls of %v members, want %v", sizes.members, want)
+	}
+	seg, err := e.db.GetSegment(t.Context(), e.app, "seg", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seg.ImportDefinition == nil || seg.ImportDefinition.Size != rows {
+		t.Errorf("segment: %s; want %d endpoints", mustJSON(seg), rows)
+	}
+	for _, id := range []string{"ep-00000", "ep-00999", "ep-01000", "ep-02499"} {
+		if ep := e.endpoint(id); ep.Attributes["plan"][0] != "gold" {
+			t.Errorf("endpoint %s: %s", id, mustJSON(ep))
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,28 @@ const (
 	writerAutocheckpoint = 100_000
 )
 
+// Starting the log over. A PASSIVE checkpoint copies the frames committed
+// before it began, but under a steady stream of writes the writer has
+// always committed more by the time it ends, and the writer only starts
+// the WAL over once every frame is copied and no reader still reads one.
+// So under a long run of writes (an import; PutEvents) the log grew to
+// the writer's guard, and the commit that crossed it checkpointed on
+// the writer: 250-450 ms during which no admin write could commit (a
+// 1M-row import, every 8 s). Past restartFrames the checkpointer instead
+// runs a RESTART checkpoint on the writer's own connection, between two
+// of its transactions: it copies only what was committed since its own
+// PASSIVE one, waits at most restartWait for readers of older frames,
+// and the next transaction starts the log over. A write waits for that
+// copy (tens of milliseconds) instead of the guard's.
+var (
+	// restartFrames is the log's length (frames, 64 MB) past which the
+	// checkpointer has the writer start it over.
+	restartFrames = 16_000
+	// restartWait is how long the writer waits, in restartLog, for the
+	// readers still reading the log's old frames.
+	restartWait = 20 * time.Millisecond
+)
+
 // Giving the WAL's space back. The writer never truncates the WAL file
 // (writerParams): the checkpointer does, with a TRUNCATE checkpoint, once
 // no write has committed for quietBeforeTruncate and the file is larger
@@ -46,20 +69,22 @@ var (
 
 // checkpointer owns the connection that runs checkpoints.
 type checkpointer struct {
-	conn    *sql.DB
-	wal     string        // the WAL file's path
-	commits *atomic.Int64 // the writer's commit count
-	log     *slog.Logger
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	conn     *sql.DB
+	writer   *sql.DB       // the file's writer, for restartLog
+	restarts atomic.Int64  // RESTART checkpoints restartLog completed
+	wal      string        // the WAL file's path
+	commits  *atomic.Int64 // the writer's commit count
+	log      *slog.Logger
+	stop     chan struct{}
+	done     chan struct{}
+	once     sync.Once
 }
 
 // startCheckpointer opens the checkpointer's connection and starts it;
-// wal is the WAL file's path, commits the count of write transactions the
-// writer committed, log where failures go.
-func startCheckpointer(uri, wal string, commits *atomic.Int64, log *slog.Logger) (*checkpointer, error) {
-	conn, err := sql.Open("sqlite", uri+"?_busy_timeout=5000")
+// writer is the file's writer, wal the WAL file's path, commits the count
+// of write transactions the writer committed, log where failures go.
+func startCheckpointer(uri string, writer *sql.DB, wal string, commits *atomic.Int64, log *slog.Logger) (*checkpointer, error) {
+	conn, err := sql.Open("sqlite", uri+"?_busy_timeout="+strconv.Itoa(busyTimeoutMS))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
 	}
@@ -67,7 +92,7 @@ func startCheckpointer(uri, wal string, commits *atomic.Int64, log *slog.Logger)
 	conn.SetMaxIdleConns(1)
 	conn.SetConnMaxIdleTime(0)
 	conn.SetConnMaxLifetime(0)
-	c := &checkpointer{conn: conn, wal: wal, commits: commits, log: log, stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{conn: conn, writer: writer, wal: wal, commits: commits, log: log, stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -96,20 +121,52 @@ func (c *checkpointer) run() {
 			continue
 		}
 		seen, lastCommit = n, now
-		if _, err := c.checkpoint("PASSIVE"); err != nil {
+		_, frames, err := c.checkpoint(c.conn, "PASSIVE")
+		if err != nil {
 			c.log.Warn("sqlite: background checkpoint failed; the writer will checkpoint itself past its guard", "err", err)
+			continue
+		}
+		if frames >= restartFrames {
+			c.restartLog()
 		}
 	}
 }
 
-// checkpoint runs a checkpoint of the given mode: PASSIVE copies what it
-// can without waiting for anyone; TRUNCATE waits (the busy timeout) for
-// the log's readers and writer, then empties the file. busy reports that
-// it could not finish for them.
-func (c *checkpointer) checkpoint(mode string) (busy bool, err error) {
-	var blocked, frames, copied int
-	err = c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&blocked, &frames, &copied)
-	return blocked != 0, err
+// checkpoint runs a checkpoint of the given mode on q: PASSIVE copies
+// what it can without waiting for anyone; RESTART and TRUNCATE wait (the
+// busy timeout) for the log's readers and writer, then have the next
+// writer start the log over (TRUNCATE also empties the file). busy
+// reports that it could not finish for them; frames is the log's length.
+// main: the events file's writer has the main file attached read-only,
+// which a checkpoint of every schema would try to write.
+func (c *checkpointer) checkpoint(q querier, mode string) (busy bool, frames int, err error) {
+	var blocked, copied int
+	err = q.QueryRowContext(context.Background(), "PRAGMA main.wal_checkpoint("+mode+")").Scan(&blocked, &frames, &copied)
+	return blocked != 0, frames, err
+}
+
+// restartLog runs a RESTART checkpoint on the writer's connection, with
+// the busy timeout cut to restartWait. A reader that holds old frames
+// longer (a segment estimate's scan) leaves the log as it is until the
+// next tick.
+func (c *checkpointer) restartLog() {
+	ctx := context.Background()
+	conn, err := c.writer.Conn(ctx)
+	if err != nil {
+		return // closing
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds())); err != nil {
+		return
+	}
+	defer conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMS))
+	busy, _, err := c.checkpoint(conn, "RESTART")
+	switch {
+	case err != nil:
+		c.log.Warn("sqlite: checkpoint on the writer failed", "wal", c.wal, "err", err)
+	case !busy:
+		c.restarts.Add(1)
+	}
 }
 
 // shrink truncates the WAL file, with a TRUNCATE checkpoint, when it is
@@ -120,7 +177,7 @@ func (c *checkpointer) shrink() {
 	if err != nil || st.Size() <= walKeepBytes {
 		return
 	}
-	busy, err := c.checkpoint("TRUNCATE")
+	busy, _, err := c.checkpoint(c.conn, "TRUNCATE")
 	if err != nil {
 		c.log.Warn("sqlite: could not shrink the WAL file", "wal", c.wal, "bytes", st.Size(), "err", err)
 		return

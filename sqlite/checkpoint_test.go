@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,5 +141,87 @@ func TestWALShrinksOnlyWhenQuiet(t *testing.T) {
 	record(10)
 	if err := db.read.QueryRow(`SELECT count(*) FROM events`).Scan(&frames); err != nil || frames != n {
 		t.Fatalf("%d events readable after the truncation (%v), want %d", frames, err, n)
+	}
+}
+
+// TestWALStartsOverUnderLoad: under a steady stream of writes with
+// readers all along, as during an import, the log is started over once
+// it passes restartFrames (restartLog). Without that, no writer found
+// every frame copied and no reader in the log, and the log grew to the
+// writer's guard, whose checkpoint stalled the commit that crossed it.
+// Both files: the events file's writer has the main file attached.
+func TestWALStartsOverUnderLoad(t *testing.T) {
+	defer func(f int) { restartFrames = f }(restartFrames)
+	restartFrames = 1000
+	for _, file := range []struct {
+		name   string
+		path   func(string) string
+		schema string // on the read pool
+		writer func(*DB) (*sql.DB, func(context.Context, func(*sql.Tx) error) error, *checkpointer)
+	}{
+		{"main", func(p string) string { return p }, "main", func(db *DB) (*sql.DB, func(context.Context, func(*sql.Tx) error) error, *checkpointer) {
+			return db.write, db.update, db.ckpt
+		}},
+		{"events", EventsPath, "eventdb", func(db *DB) (*sql.DB, func(context.Context, func(*sql.Tx) error) error, *checkpointer) {
+			return db.events, db.updateEvents, db.eventCkpt
+		}},
+	} {
+		t.Run(file.name, func(t *testing.T) {
+			mainPath := filepath.Join(t.TempDir(), "inappd.db")
+			db := open(t, mainPath)
+			defer db.Close()
+			w, update, ckpt := file.writer(db)
+			if _, err := w.Exec(`CREATE TABLE main.filler (b BLOB)`); err != nil {
+				t.Fatal(err)
+			}
+			count := `SELECT count(*) FROM ` + file.schema + `.filler`
+			stop := make(chan struct{})
+			var readers sync.WaitGroup
+			for range 2 {
+				readers.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						var n int
+						if err := db.read.QueryRow(count).Scan(&n); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			// About 250 pages a write, 20 writes a second for 4 s: 20,000
+			// frames in all, 80 MB of log were it never started over.
+			const writes = 80
+			for range writes {
+				err := update(t.Context(), func(tx *sql.Tx) error {
+					_, err := tx.Exec(`INSERT INTO main.filler (b) VALUES (randomblob(1000000))`)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(checkpointEvery / 20)
+			}
+			close(stop)
+			readers.Wait()
+			fi, err := os.Stat(file.path(mainPath) + "-wal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if limit := int64(writes * 250 * 4096 / 2); fi.Size() > limit {
+				t.Errorf("the WAL file grew to %d bytes (over %d): the log was not started over", fi.Size(), limit)
+			}
+			if ckpt.restarts.Load() == 0 {
+				t.Error("no RESTART checkpoint on the writer completed")
+			}
+			var n int
+			if err := db.read.QueryRow(count).Scan(&n); err != nil || n != writes {
+				t.Errorf("%d rows readable (%v), want %d", n, err, writes)
+			}
+		})
 	}
 }

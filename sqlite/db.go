@@ -32,6 +32,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -142,11 +143,11 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.ckpt, err = startCheckpointer(mainURI, abs+"-wal", &db.commits, db.log); err != nil {
+	if db.ckpt, err = startCheckpointer(mainURI, db.write, abs+"-wal", &db.commits, db.log); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if db.eventCkpt, err = startCheckpointer(eventsURI, eventsPath+"-wal", &db.eventCommits, db.log); err != nil {
+	if db.eventCkpt, err = startCheckpointer(eventsURI, db.events, eventsPath+"-wal", &db.eventCommits, db.log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -171,6 +172,10 @@ func writer(w *sql.DB) *sql.DB {
 	return w
 }
 
+// busyTimeoutMS is how long a connection waits for another process's
+// lock (a backup, the sqlite3 shell) before it fails.
+const busyTimeoutMS = 5000
+
 // writerParams configures the writer connection.
 func writerParams() string {
 	q := url.Values{}
@@ -185,7 +190,7 @@ func writerParams() string {
 	q.Set("_synchronous", "NORMAL")
 	// Another process (a backup, the sqlite3 shell) may hold a lock for a
 	// moment: wait for it rather than fail.
-	q.Set("_busy_timeout", "5000")
+	q.Set("_busy_timeout", strconv.Itoa(busyTimeoutMS))
 	// Apps own their endpoints, segments, campaigns, settings and keys;
 	// the foreign keys cascade DeleteApp to them.
 	q.Set("_foreign_keys", "on")
@@ -211,7 +216,7 @@ func writerParams() string {
 func readerParams() string {
 	q := url.Values{}
 	q.Set("mode", "ro") // SQLite refuses writes on these connections
-	q.Set("_busy_timeout", "5000")
+	q.Set("_busy_timeout", strconv.Itoa(busyTimeoutMS))
 	q.Add("_pragma", "temp_store(memory)")
 	return q.Encode()
 }

@@ -241,6 +241,46 @@ func BenchmarkRecordEventsBatchSize(b *testing.B) {
 	}
 }
 
+// BenchmarkRecordEventsGrowth is the event writer as the events file
+// grows: 20,000-event batches of the bench's mix, reporting events/s and
+// bytes written per event over the first and the last 200,000 events.
+// Every random key (the events' unique key, counters, analytics pairs)
+// makes a batch dirty a page per row once its table outgrows the batch,
+// so the cost per event rises with what is stored. INAPPD_GROWTH_EVENTS
+// sets how many (default 1,000,000).
+func BenchmarkRecordEventsGrowth(b *testing.B) {
+	total := envCount("INAPPD_GROWTH_EVENTS", 1_000_000)
+	const size, span = 20_000, 200_000
+	ctx := context.Background()
+	for b.Loop() {
+		db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
+		var start time.Time
+		var w0 float64
+		for n := 0; n < total; {
+			if n%span == 0 {
+				start, w0 = time.Now(), writtenBytes()
+			}
+			batch := make([]*inapp.EventRecord, size)
+			for i := range batch {
+				batch[i] = loadMixEvent(n)
+				n++
+			}
+			if _, err := db.RecordEvents(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			if n == span || n == total {
+				which := "first"
+				if n == total {
+					which = "last"
+				}
+				b.ReportMetric(span/time.Since(start).Seconds(), which+"-events/s")
+				b.ReportMetric((writtenBytes()-w0)/span, which+"-written-B/event")
+			}
+		}
+		db.Close()
+	}
+}
+
 // loadMixEvent is event n of cmd/inappd-bench's PutEvents mix: 100,000
 // endpoints sending 10 events each per request, a third of them displays
 // and a tenth clicks and dismissals each, attributed to one of 1,000

@@ -501,11 +501,32 @@ func TestImportMillionSubprocess(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// A marketer at work during the import: a campaign paused and resumed
+	// every 200 ms, each time until GetInAppMessages shows it.
+	seg, err := c.CreateSegment(t.Context(), &pinpoint.CreateSegmentInput{ApplicationId: aws.String(app), WriteSegmentRequest: attrSegment("watched", "plan", "gold")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := c.CreateCampaign(t.Context(), &pinpoint.CreateCampaignInput{ApplicationId: aws.String(app), WriteCampaignRequest: campaignRequest("watched", str(seg.SegmentResponse.Id), 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putEndpoint(t, c, app, "watcher", inAppEndpoint("", map[string][]string{"plan": {"gold"}}))
+	imported := make(chan struct{})
+	writes := make(chan []time.Duration, 1)
+	go func() { writes <- adminWritesUntil(t, c, app, str(camp.CampaignResponse.Id), "watcher", imported) }()
+
 	start := time.Now()
 	job := createImportJob(t, c, app, &types.ImportJobRequest{Format: types.FormatCsv, S3Url: aws.String("file://" + csvPath), RoleArn: aws.String(testRole),
 		DefineSegment: aws.Bool(true), SegmentName: aws.String("million"), RegisterEndpoints: aws.Bool(true)})
 	done := waitImportJob(t, c, app, str(job.Id), 20*time.Minute)
 	elapsed := time.Since(start)
+	close(imported)
+	if took := <-writes; len(took) > 0 {
+		slices.Sort(took)
+		t.Logf("admin writes during the import: %d, visible to GetInAppMessages after median %v, p90 %v, max %v", len(took),
+			took[len(took)/2].Round(100*time.Microsecond), took[len(took)*9/10].Round(100*time.Microsecond), took[len(took)-1].Round(100*time.Microsecond))
+	}
 	if done.JobStatus != types.JobStatusCompleted || int(i32(done.TotalProcessed)) != n || i32(done.TotalFailures) != 0 {
 		t.Fatalf("job: %s", mustJSON(t, done))
 	}
@@ -549,6 +570,43 @@ func TestImportMillionSubprocess(t *testing.T) {
 		wantRawStatus(t, resp, http.StatusOK)
 		got := resp.object(t)
 		t.Logf("segment size estimate, %s: %v of %v endpoints in %v", e.what, got["Estimate"], got["EndpointsScanned"], took.Round(time.Millisecond))
+	}
+}
+
+// adminWritesUntil pauses and resumes a campaign every 200 ms until done
+// is closed, and returns how long each write took to show in
+// GetInAppMessages for an endpoint of its segment.
+func adminWritesUntil(t *testing.T, c *pinpoint.Client, app, campaign, endpoint string, done <-chan struct{}) []time.Duration {
+	var took []time.Duration
+	for paused := true; ; paused = !paused {
+		select {
+		case <-done:
+			return took
+		case <-time.After(200 * time.Millisecond):
+		}
+		start := time.Now()
+		_, err := c.UpdateCampaign(t.Context(), &pinpoint.UpdateCampaignInput{ApplicationId: aws.String(app), CampaignId: aws.String(campaign),
+			WriteCampaignRequest: &types.WriteCampaignRequest{IsPaused: aws.Bool(paused)}})
+		if err != nil {
+			t.Errorf("UpdateCampaign during the import: %v", err)
+			return took
+		}
+
+		for {
+			out, err := c.GetInAppMessages(t.Context(), &pinpoint.GetInAppMessagesInput{ApplicationId: aws.String(app), EndpointId: aws.String(endpoint)})
+			if err != nil {
+				t.Errorf("GetInAppMessages during the import: %v", err)
+				return took
+			}
+			if shown := len(out.InAppMessagesResponse.InAppMessageCampaigns) == 1; shown != paused {
+				break
+			}
+			if time.Since(start) > 10*time.Second {
+				t.Errorf("a campaign paused=%v during the import did not show in 10 s", paused)
+				return took
+			}
+		}
+		took = append(took, time.Since(start))
 	}
 }
 
