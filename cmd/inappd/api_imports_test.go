@@ -591,7 +591,6 @@ func adminWritesUntil(t *testing.T, c *pinpoint.Client, app, campaign, endpoint 
 			t.Errorf("UpdateCampaign during the import: %v", err)
 			return took
 		}
-
 		for {
 			out, err := c.GetInAppMessages(t.Context(), &pinpoint.GetInAppMessagesInput{ApplicationId: aws.String(app), EndpointId: aws.String(endpoint)})
 			if err != nil {
