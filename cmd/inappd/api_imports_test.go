@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint"
 	"github.com/aws/aws-sdk-go-v2/service/pinpoint/types"
 	inapp "github.com/inappd/inappd"
+	"github.com/inappd/inappd/postgres/pgtest"
 )
 
 // startImportServer is startServer with an import directory (returned).
@@ -434,7 +435,9 @@ func TestImportFileSourcesOff(t *testing.T) {
 // TestImportMillionSubprocess measures an import of INAPPD_IMPORT_ROWS
 // generated endpoints through the real binary (`inappd serve` as a
 // subprocess): the time from CreateImportJob to COMPLETED and the
-// server's peak RSS (VmHWM). It runs only when the variable is set:
+// server's peak RSS (VmHWM), and how long an admin write meanwhile takes
+// to show in GetInAppMessages. It runs only when the variable is set, on
+// a throwaway PostgreSQL database with INAPPD_TEST_BACKEND=postgres:
 //
 //	INAPPD_IMPORT_ROWS=1000000 go test ./cmd/inappd -run TestImportMillionSubprocess -v -timeout 20m
 func TestImportMillionSubprocess(t *testing.T) {
@@ -474,6 +477,9 @@ func TestImportMillionSubprocess(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	args := []string{"serve", "--addr", addr, "--data", filepath.Join(root, "data"), "--import-dir", importDir, "--log-level", "warn"}
+	if os.Getenv("INAPPD_TEST_BACKEND") == "postgres" {
+		args = append(args, "--postgres", pgtest.NewDatabase(t))
+	}
 	if p := os.Getenv("INAPPD_IMPORT_PPROF"); p != "" {
 		args = append(args, "--pprof", p) // then: go tool pprof http://$p/debug/pprof/profile
 	}
