@@ -11,7 +11,10 @@ import (
 	"github.com/inappd/inappd/internal/docs"
 )
 
-var _ inapp.ImportStore = (*DB)(nil)
+var (
+	_ inapp.ImportStore          = (*DB)(nil)
+	_ inapp.UserEndpointIDLister = (*DB)(nil)
+)
 
 func errNoImportJob(appID, id string) error {
 	return notFound("Import job %s not found in application %s.", id, appID)
@@ -211,4 +214,27 @@ func (db *DB) CountSegmentMembers(ctx context.Context, appID, segmentID string) 
 		return 0, wrapErr("count segment members", err)
 	}
 	return int(n), nil
+}
+
+// UserEndpointIDs reads the IDs of the users' endpoints that count toward
+// the per-user limit (not INACTIVE), in one query: an
+// import checks a piece's users with it. Without it the import asked
+// UserEndpoints once per user, a round trip each (a tenth of
+// PostgreSQL's busy time in a 300,000-row import).
+func (db *DB) UserEndpointIDs(ctx context.Context, appID string, userIDs []string) (map[string][]string, error) {
+	rows, err := db.pool.Query(ctx, `SELECT user_id, id FROM endpoints
+		WHERE app_id = $1 AND user_id = ANY($2) AND (doc::json) ->> 'EndpointStatus' IS DISTINCT FROM 'INACTIVE'`, appID, userIDs)
+	if err != nil {
+		return nil, wrapErr("user endpoint IDs", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var user, id string
+		if err := rows.Scan(&user, &id); err != nil {
+			return nil, wrapErr("user endpoint IDs", err)
+		}
+		out[user] = append(out[user], id)
+	}
+	return out, wrapErr("user endpoint IDs", rows.Err())
 }
