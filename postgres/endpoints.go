@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -31,23 +32,22 @@ func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoin
 	return e, wrapErr("get endpoint", err)
 }
 
-// placeholder is the doc of a row UpdateEndpoints inserted only to lock an
-// endpoint that does not exist yet. It never commits: the transaction
-// either writes the endpoint over it or deletes it, and no other
-// transaction sees an uncommitted row.
-const placeholder = ""
-
 // UpdateEndpoints runs the read-modify-write of every endpoint in one
 // transaction, holding a row lock on each endpoint named, so concurrent
 // updates of one endpoint (from this node or another) are serialized.
 //
 // Locks are taken in ID order, whatever order ids come in, so that two
-// calls naming the same endpoints in different orders cannot deadlock.
-// Endpoints that do not exist yet are locked by inserting them first
-// (insert-or-lock): INSERT … ON CONFLICT DO NOTHING waits for a concurrent
-// transaction inserting the same key, then SELECT … FOR UPDATE locks every
-// row, old or new. fn then runs in the caller's order; an fn that returns
-// nil leaves that endpoint as it is, and any error rolls everything back.
+// calls naming the same endpoints in different orders cannot deadlock:
+// first the rows that exist (SELECT … FOR UPDATE), then, once fn made
+// them, the new endpoints, inserted with their documents (INSERT … ON
+// CONFLICT DO NOTHING, which waits for a concurrent transaction inserting
+// the same key). A new endpoint that another transaction inserted
+// meanwhile is locked and run through fn again from what that one
+// stored. fn runs in the caller's order; an fn that returns nil leaves
+// that endpoint as it is, and any error rolls everything back.
+// A new endpoint is written once, with its document (it used to be
+// inserted as a placeholder to lock it, then written over: most of an
+// import's time on PostgreSQL, BENCHMARKS.md "Tenth round").
 func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, fn inapp.EndpointUpdate) error {
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
@@ -56,109 +56,162 @@ func (db *DB) UpdateEndpoints(ctx context.Context, appID string, ids []string, f
 		if len(sorted) == 0 {
 			return appExists(ctx, tx, appID)
 		}
-		docs, err := lockEndpoints(ctx, tx, appID, slices.Clone(sorted))
-		if err != nil {
-			return err
-		}
-		wasNew := map[string]bool{}
-		for id, doc := range docs {
-			if doc == placeholder {
-				wasNew[id] = true
+		updates := map[string]written{} // rows that exist, locked: what to write over them
+		pending := sorted
+		for attempt := 0; len(pending) > 0; attempt++ {
+			if attempt == 10 {
+				return inapp.Errorf(inapp.ECONFLICT, "Endpoints of application %s are being deleted and re-created concurrently; retry.", appID)
 			}
-		}
-		written := map[string]*inapp.Endpoint{}
-		for _, id := range ids {
-			var current *inapp.Endpoint
-			// A fresh copy of what is stored (or of what an earlier
-			// occurrence of the same id wrote), as a re-read would give.
-			if doc := docs[id]; doc != placeholder {
-				if current, err = inapp.DecodeEndpoint(doc); err != nil {
-					return err
-				}
-			}
-			next, err := fn(id, current)
+			stored, err := lockEndpoints(ctx, tx, appID, pending)
 			if err != nil {
 				return err
 			}
-			if next == nil {
-				continue
+			if attempt == 0 && len(stored) == 0 {
+				// fn runs for no app: a missing one is refused first.
+				if err := appExists(ctx, tx, appID); err != nil {
+					return err
+				}
 			}
-			if docs[id], err = encode(next); err != nil {
+			results, err := runUpdates(ids, pending, stored, fn)
+			if err != nil {
 				return err
 			}
-			written[id] = next
+			var fresh []string // sorted, as pending is
+			for _, id := range pending {
+				if w, ok := results[id]; ok {
+					if _, ok := stored[id]; ok {
+						updates[id] = w
+					} else {
+						fresh = append(fresh, id)
+					}
+				}
+			}
+			inserted, err := insertEndpoints(ctx, tx, appID, fresh, results)
+			if err != nil {
+				return err
+			}
+			pending = slices.DeleteFunc(fresh, func(id string) bool { return inserted[id] })
 		}
-		return writeEndpoints(ctx, tx, appID, written, docs, wasNew)
+		return updateEndpoints(ctx, tx, appID, updates)
 	})
 }
 
-// lockEndpoints locks the rows of the endpoints (sorted, no duplicates),
-// inserting a placeholder row for each that does not exist, and returns
-// their documents (placeholder for the new ones). A row another
-// transaction deletes between the insert and the lock is inserted again.
+// lockEndpoints locks the rows of the endpoints that exist among ids
+// (sorted, no duplicates), in ID order, and returns their documents.
 func lockEndpoints(ctx context.Context, tx pgx.Tx, appID string, ids []string) (map[string]string, error) {
+	rows, err := tx.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, appID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("lock endpoints: %w", err)
+	}
 	docs := make(map[string]string, len(ids))
-	for attempt := 0; len(ids) > 0; attempt++ {
-		if attempt == 10 {
-			return nil, inapp.Errorf(inapp.ECONFLICT, "Endpoints of application %s are being deleted and re-created concurrently; retry.", appID)
-		}
-		// The foreign key to apps makes this fail for a missing app.
-		_, err := tx.Exec(ctx, `INSERT INTO endpoints (app_id, id, doc)
-			SELECT $1, u.id, $3 FROM unnest($2::text[]) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord
-			ON CONFLICT (app_id, id) DO NOTHING`, appID, ids, placeholder)
-		if sqlState(err) == "23503" {
-			return nil, errNoApp(appID)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("lock endpoints: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT id, doc FROM endpoints WHERE app_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, appID, ids)
-		if err != nil {
-			return nil, fmt.Errorf("lock endpoints: %w", err)
-		}
-		var id, doc string
-		if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
-			docs[id] = doc
-			return nil
-		}); err != nil {
-			return nil, fmt.Errorf("lock endpoints: %w", err)
-		}
-		ids = slices.DeleteFunc(ids, func(id string) bool { _, ok := docs[id]; return ok })
+	var id, doc string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
+		docs[id] = doc
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("lock endpoints: %w", err)
 	}
 	return docs, nil
 }
 
-// writeEndpoints stores the endpoints fn returned, in one statement, and
-// deletes the placeholders of new endpoints fn chose not to create.
-func writeEndpoints(ctx context.Context, tx pgx.Tx, appID string, written map[string]*inapp.Endpoint, docs map[string]string, wasNew map[string]bool) error {
-	if len(written) > 0 {
-		ids := make([]string, 0, len(written))
-		users := make([]*string, 0, len(written))
-		bodies := make([]string, 0, len(written))
-		for id, e := range written {
-			ids = append(ids, id)
-			users = append(users, userID(e))
-			bodies = append(bodies, docs[id])
+// written is an endpoint fn returned, with its document.
+type written struct {
+	e   *inapp.Endpoint
+	doc string
+}
+
+// runUpdates runs fn, in the order of ids, for the occurrences of the ids
+// in pending, on their stored documents (stored; none for a new one), and
+// returns what each was left at (none: nothing to write).
+func runUpdates(ids, pending []string, stored map[string]string, fn inapp.EndpointUpdate) (map[string]written, error) {
+	results := make(map[string]written, len(pending))
+	for _, id := range ids {
+		if _, ok := slices.BinarySearch(pending, id); !ok {
+			continue
 		}
-		_, err := tx.Exec(ctx, `UPDATE endpoints e SET user_id = u.user_id, doc = u.doc
-			FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, user_id, doc)
-			WHERE e.app_id = $1 AND e.id = u.id`, appID, ids, users, bodies)
+		// A fresh copy of what is stored (or of what an earlier
+		// occurrence of the same id wrote), as a re-read would give.
+		var current *inapp.Endpoint
+		doc, ok := stored[id]
+		if w, again := results[id]; again {
+			doc, ok = w.doc, true
+		}
+		if ok {
+			var err error
+			if current, err = inapp.DecodeEndpoint(doc); err != nil {
+				return nil, err
+			}
+		}
+		next, err := fn(id, current)
 		if err != nil {
-			return fmt.Errorf("write endpoints: %w", err)
+			return nil, err
 		}
+		if next == nil {
+			continue
+		}
+		w := written{e: next}
+		if w.doc, err = encode(next); err != nil {
+			return nil, err
+		}
+		results[id] = w
 	}
-	var unused []string
-	for id := range wasNew {
-		if written[id] == nil {
-			unused = append(unused, id)
-		}
+	return results, nil
+}
+
+// insertEndpoints inserts new endpoints (ids sorted) with their documents
+// and returns those it inserted: one a concurrent transaction inserted
+// first is left out.
+func insertEndpoints(ctx context.Context, tx pgx.Tx, appID string, ids []string, results map[string]written) (map[string]bool, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	if len(unused) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM endpoints WHERE app_id = $1 AND id = ANY($2)`, appID, unused); err != nil {
-			return fmt.Errorf("write endpoints: %w", err)
-		}
+	users, bodies := columns(ids, results)
+	rows, err := tx.Query(ctx, `INSERT INTO endpoints (app_id, id, user_id, doc)
+		SELECT $1, u.id, u.user_id, u.doc FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, user_id, doc, ord) ORDER BY u.ord
+		ON CONFLICT (app_id, id) DO NOTHING RETURNING id`, appID, ids, users, bodies)
+	if err != nil {
+		return nil, fmt.Errorf("insert endpoints: %w", err)
+	}
+	inserted := make(map[string]bool, len(ids))
+	var id string
+	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+		inserted[id] = true
+		return nil
+	})
+	if sqlState(err) == "23503" { // the foreign key to apps
+		return nil, errNoApp(appID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("insert endpoints: %w", err)
+	}
+	return inserted, nil
+}
+
+// updateEndpoints writes the new documents of locked endpoints, in one
+// statement.
+func updateEndpoints(ctx context.Context, tx pgx.Tx, appID string, updates map[string]written) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(updates))
+	users, bodies := columns(ids, updates)
+	_, err := tx.Exec(ctx, `UPDATE endpoints e SET user_id = u.user_id, doc = u.doc
+		FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, user_id, doc)
+		WHERE e.app_id = $1 AND e.id = u.id`, appID, ids, users, bodies)
+	if err != nil {
+		return fmt.Errorf("write endpoints: %w", err)
 	}
 	return nil
+}
+
+// columns are the user_id and doc columns of the endpoints ids.
+func columns(ids []string, results map[string]written) (users []*string, bodies []string) {
+	users = make([]*string, len(ids))
+	bodies = make([]string, len(ids))
+	for i, id := range ids {
+		users[i], bodies[i] = userID(results[id].e), results[id].doc
+	}
+	return users, bodies
 }
 
 // userID is the indexed user_id column: NULL for an endpoint without a user.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	inapp "github.com/inappd/inappd"
 )
@@ -17,6 +19,7 @@ var endpointTests = []test{
 	{"UpdateOfMissingApp", testEndpointMissingApp},
 	{"ConcurrentUpdatesLoseNothing", testEndpointConcurrent},
 	{"ConcurrentUpdatesInOppositeOrders", testEndpointConcurrentCrossed},
+	{"ConcurrentCreatesLoseNothing", testEndpointConcurrentCreates},
 	{"Delete", testEndpointDelete},
 	{"UserEndpoints", testUserEndpoints},
 	{"DeleteUserEndpoints", testDeleteUserEndpoints},
@@ -202,6 +205,52 @@ func testEndpointConcurrentCrossed(t *testing.T, s inapp.Store) {
 	}
 	wantCount(t, s, app.ID, "x", n)
 	wantCount(t, s, app.ID, "y", n)
+}
+
+// Calls that create the same new endpoints at once (two devices of a new
+// user, an import beside UpdateEndpointsBatch) must each see the others'
+// work: every one of them counts, on every endpoint.
+func testEndpointConcurrentCreates(t *testing.T, s inapp.Store) {
+	app := newApp(t, s)
+	const n, endpoints = 8, 300
+	ids := make([]string, endpoints)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("new-%03d", i)
+	}
+	// Each call's first fn waits until every call has reached its own
+	// (at most 100 ms: a store with one writer runs them one at a time),
+	// so that all of them found the endpoints missing before any wrote.
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		waited := false
+		fn := func(id string, current *inapp.Endpoint) (*inapp.Endpoint, error) {
+			if !waited {
+				waited = true
+				if arrived.Add(1) == n {
+					close(all)
+				}
+				select {
+				case <-all:
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			return increment(id, current)
+		}
+		wg.Go(func() {
+			errs <- s.UpdateEndpoints(t.Context(), app.ID, ids, fn)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, "concurrent UpdateEndpoints", err)
+	}
+	for _, id := range ids {
+		wantCount(t, s, app.ID, id, n)
+	}
 }
 
 func testEndpointDelete(t *testing.T, s inapp.Store) {
