@@ -45,6 +45,7 @@ func (db *DB) GetEndpoint(ctx context.Context, appID, id string) (*inapp.Endpoin
 // meanwhile is locked and run through fn again from what that one
 // stored. fn runs in the caller's order; an fn that returns nil leaves
 // that endpoint as it is, and any error rolls everything back.
+//
 // A new endpoint is written once, with its document (it used to be
 // inserted as a placeholder to lock it, then written over: most of an
 // import's time on PostgreSQL, BENCHMARKS.md "Tenth round").

@@ -133,12 +133,8 @@ func BenchmarkWriteUnderEvents(b *testing.B) {
 	var stored atomic.Int64
 	n := 0
 	stop := repeat(func() error {
-		batch := make([]*inapp.EventRecord, 20_000)
-		for i := range batch {
-			batch[i] = loadMixEvent(n)
-			n++
-		}
-		_, err := db.RecordEvents(ctx, batch)
+		_, err := db.RecordEvents(ctx, loadMixBatch(n, 20_000))
+		n += 20_000
 		stored.Store(int64(n))
 		return err
 	})
@@ -189,13 +185,8 @@ func BenchmarkEventsUnderAdminWrites(b *testing.B) {
 	})
 	for b.Loop() {
 		start, writes0 := time.Now(), writes.Load()
-		for n := 0; n < total; {
-			batch := make([]*inapp.EventRecord, min(20_000, total-n))
-			for i := range batch {
-				batch[i] = loadMixEvent(n)
-				n++
-			}
-			if _, err := db.RecordEvents(ctx, batch); err != nil {
+		for n := 0; n < total; n += 20_000 {
+			if _, err := db.RecordEvents(ctx, loadMixBatch(n, min(20_000, total-n))); err != nil {
 				b.Fatal(err)
 			}
 		}

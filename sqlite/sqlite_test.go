@@ -224,13 +224,8 @@ func BenchmarkRecordEventsBatchSize(b *testing.B) {
 			defer db.Close()
 			for b.Loop() {
 				w0, start := writtenBytes(), time.Now()
-				for n := 0; n < total; {
-					batch := make([]*inapp.EventRecord, min(size, total-n))
-					for i := range batch {
-						batch[i] = loadMixEvent(n)
-						n++
-					}
-					if _, err := db.RecordEvents(ctx, batch); err != nil {
+				for n := 0; n < total; n += size {
+					if _, err := db.RecordEvents(ctx, loadMixBatch(n, min(size, total-n))); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -247,10 +242,11 @@ func BenchmarkRecordEventsBatchSize(b *testing.B) {
 // Every random key (the events' unique key, counters, analytics pairs)
 // makes a batch dirty a page per row once its table outgrows the batch,
 // so the cost per event rises with what is stored. INAPPD_GROWTH_EVENTS
-// sets how many (default 1,000,000).
+// sets how many (default 1,000,000; rounded down to a multiple of
+// 200,000, at least one).
 func BenchmarkRecordEventsGrowth(b *testing.B) {
-	total := envCount("INAPPD_GROWTH_EVENTS", 1_000_000)
 	const size, span = 20_000, 200_000
+	total := max(span, envCount("INAPPD_GROWTH_EVENTS", 1_000_000)/span*span)
 	ctx := context.Background()
 	for b.Loop() {
 		db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
@@ -260,25 +256,32 @@ func BenchmarkRecordEventsGrowth(b *testing.B) {
 			if n%span == 0 {
 				start, w0 = time.Now(), writtenBytes()
 			}
-			batch := make([]*inapp.EventRecord, size)
-			for i := range batch {
-				batch[i] = loadMixEvent(n)
-				n++
-			}
-			if _, err := db.RecordEvents(ctx, batch); err != nil {
+			if _, err := db.RecordEvents(ctx, loadMixBatch(n, size)); err != nil {
 				b.Fatal(err)
 			}
-			if n == span || n == total {
-				which := "first"
-				if n == total {
-					which = "last"
+			n += size
+			for _, w := range []struct {
+				at   int
+				name string
+			}{{span, "first"}, {total, "last"}} {
+				if n == w.at {
+					b.ReportMetric(span/time.Since(start).Seconds(), w.name+"-events/s")
+					b.ReportMetric((writtenBytes()-w0)/span, w.name+"-written-B/event")
 				}
-				b.ReportMetric(span/time.Since(start).Seconds(), which+"-events/s")
-				b.ReportMetric((writtenBytes()-w0)/span, which+"-written-B/event")
 			}
 		}
 		db.Close()
 	}
+}
+
+// loadMixBatch is events first to first+size-1 of the bench's mix
+// (loadMixEvent).
+func loadMixBatch(first, size int) []*inapp.EventRecord {
+	batch := make([]*inapp.EventRecord, size)
+	for i := range batch {
+		batch[i] = loadMixEvent(first + i)
+	}
+	return batch
 }
 
 // loadMixEvent is event n of cmd/inappd-bench's PutEvents mix: 100,000
