@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	inapp "github.com/inappd/inappd"
 )
@@ -44,6 +45,9 @@ const (
 	// about a second at the writer's rate, which bounds what a request
 	// waits for under load; under light load transactions stay small.
 	DefaultMaxBatch = 20_000
+	// An operator reading the log sees the writer's rate, and whether
+	// PutEvents refused requests, once a minute.
+	DefaultReportEvery = time.Minute
 )
 
 // Options configure a Writer. Zero values take the defaults.
@@ -57,8 +61,15 @@ type Options struct {
 	// request is never split: a single request larger than MaxBatch is
 	// committed alone.
 	MaxBatch int
-	// Logger receives failures. Nil means slog.Default().
+	// Logger receives failures, the first refusal of a spell at
+	// capacity, and the reports. Nil means slog.Default().
 	Logger *slog.Logger
+	// ReportEvery is how often the writer logs what it committed and
+	// refused since its last report: Info, or Warn when it refused
+	// requests; no line for a quiet interval. Zero means
+	// DefaultReportEvery; negative means no reports, and then only the
+	// first refusal the writer makes is logged.
+	ReportEvery time.Duration
 }
 
 // Stats are the writer's counters since New.
@@ -85,10 +96,11 @@ type request struct {
 // Writer is the group-commit event writer. Create it with New, run it with
 // Start, stop it with Close.
 type Writer struct {
-	store     inapp.EventStore
-	queueSize int
-	maxBatch  int
-	log       *slog.Logger
+	store       inapp.EventStore
+	queueSize   int
+	maxBatch    int
+	log         *slog.Logger
+	reportEvery time.Duration
 
 	mu       sync.Mutex
 	queue    []*request // FIFO, guarded by mu
@@ -102,6 +114,10 @@ type Writer struct {
 	ctx     context.Context
 
 	requests, events, fresh, batches, failed, throttled atomic.Int64
+	// atCapacity is set by the first refusal since the last report
+	// without refusals: that refusal is logged at once, the rest of the
+	// spell only in the reports.
+	atCapacity atomic.Bool
 }
 
 // New returns a writer committing to store. It does nothing until Start.
@@ -115,14 +131,18 @@ func New(store inapp.EventStore, opts Options) *Writer {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.ReportEvery == 0 {
+		opts.ReportEvery = DefaultReportEvery
+	}
 	return &Writer{
-		store:     store,
-		queueSize: opts.QueueSize,
-		maxBatch:  opts.MaxBatch,
-		log:       opts.Logger,
-		wake:      make(chan struct{}, 1),
-		stopped:   make(chan struct{}),
-		ctx:       context.Background(),
+		store:       store,
+		queueSize:   opts.QueueSize,
+		maxBatch:    opts.MaxBatch,
+		log:         opts.Logger,
+		reportEvery: opts.ReportEvery,
+		wake:        make(chan struct{}, 1),
+		stopped:     make(chan struct{}),
+		ctx:         context.Background(),
 	}
 }
 
@@ -139,6 +159,9 @@ func (w *Writer) Start(ctx context.Context) {
 	w.started = true
 	w.ctx = context.WithoutCancel(ctx)
 	go w.run()
+	if w.reportEvery > 0 {
+		go w.reports()
+	}
 }
 
 // Close stops accepting records, waits until everything already accepted is
@@ -209,8 +232,7 @@ func (w *Writer) submit(ctx context.Context, records []*inapp.EventRecord, room 
 		return nil, ctx.Err()
 	case len(records) > room && w.pending+w.reserved+len(records) > w.queueSize:
 		w.mu.Unlock()
-		w.throttled.Add(1)
-		return nil, errQueueFull
+		return nil, w.refuse()
 	}
 	w.queue = append(w.queue, req)
 	w.pending += len(records)
@@ -250,12 +272,12 @@ func (w *Writer) Reserve(n int) (*Reservation, error) {
 		return nil, w.tooLarge(n)
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.pending+w.reserved+n > w.queueSize {
-		w.throttled.Add(1)
-		return nil, errQueueFull
+		w.mu.Unlock()
+		return nil, w.refuse()
 	}
 	w.reserved += n
+	w.mu.Unlock()
 	return &Reservation{w: w, room: n}, nil
 }
 
@@ -290,6 +312,77 @@ func (w *Writer) tooLarge(n int) error {
 }
 
 var errQueueFull = inapp.Errorf(inapp.ETHROTTLED, "Too many requests: the event queue is full; retry with backoff.")
+
+// refuse counts a request turned away for want of room and returns its
+// error. The first refusal of a spell at capacity is logged at once; a
+// line per refusal would flood the log just when the server has the
+// least time for it, so the others are counted in the next report.
+func (w *Writer) refuse() error {
+	w.throttled.Add(1)
+	if w.atCapacity.CompareAndSwap(false, true) {
+		w.log.Warn("PutEvents at capacity: the event queue is full, so requests are answered 429 until the event writer catches up; the next report counts them",
+			"queue_events", w.queueSize)
+	}
+	return errQueueFull
+}
+
+// reports logs, every reportEvery until the writer stops, what it did
+// since the last report, and a last report as it stops (a graceful
+// shutdown's drain included).
+func (w *Writer) reports() {
+	t := time.NewTicker(w.reportEvery)
+	defer t.Stop()
+	// From zero, not from the Stats when this goroutine first runs:
+	// what was committed before that belongs in the first report.
+	var last Stats
+	lastAt := time.Now()
+	for {
+		stopped := false
+		select {
+		case <-w.stopped:
+			stopped = true
+		case <-t.C:
+		}
+		now, at := w.Stats(), time.Now()
+		w.report(last, now, at.Sub(lastAt))
+		if stopped {
+			return
+		}
+		last, lastAt = now, at
+	}
+}
+
+// report logs the difference between two Stats taken over seconds apart:
+// nothing when nothing happened, Warn when requests were refused, else
+// Info.
+func (w *Writer) report(prev, now Stats, over time.Duration) {
+	events, batches := now.Events-prev.Events, now.Batches-prev.Batches
+	refused, failed := now.Throttled-prev.Throttled, now.Failed-prev.Failed
+	if refused == 0 {
+		w.atCapacity.Store(false) // the next refusal opens a new spell
+	}
+	if events == 0 && refused == 0 && failed == 0 {
+		return
+	}
+	level, msg := slog.LevelInfo, "events committed"
+	if refused > 0 {
+		level, msg = slog.LevelWarn, "events committed; PutEvents at capacity: requests answered 429"
+	}
+	attrs := []any{
+		"over", over.Round(time.Millisecond).String(),
+		"events", events,
+		"events_per_second", int64(float64(events) / over.Seconds()),
+		"retried_events", events - (now.Fresh - prev.Fresh),
+		"transactions", batches,
+		"refused_requests", refused,
+		"failed_transactions", failed,
+		"queued_events", now.Pending,
+	}
+	if batches > 0 {
+		attrs = append(attrs, "events_per_transaction", events/batches)
+	}
+	w.log.Log(w.ctx, level, msg, attrs...)
+}
 
 // Stats returns the counters.
 func (w *Writer) Stats() Stats {

@@ -144,7 +144,12 @@ func (s *Server) operation(op string, who access, h handlerFunc) http.Handler {
 		if err != nil {
 			s.writeError(c, err)
 		}
-		if op != "GetInAppMessages" && op != "PutEvents" || err != nil {
+		// The device operations log only their failures; of those, the
+		// 429s of a full event queue are left to the event writer,
+		// which logs the first of a spell and counts the rest in its
+		// reports (package ingest) instead of a line per request.
+		throttledEvents := op == "PutEvents" && inapp.ErrorCode(err) == inapp.ETHROTTLED
+		if (op != "GetInAppMessages" && op != "PutEvents" || err != nil) && !throttledEvents {
 			level := slog.LevelInfo
 			if inapp.ErrorCode(err) == inapp.EINTERNAL {
 				level = slog.LevelError

@@ -1,7 +1,6 @@
 package retention
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -15,6 +14,8 @@ import (
 	"github.com/inappd/inappd/postgres"
 	"github.com/inappd/inappd/postgres/pgtest"
 	"github.com/inappd/inappd/sqlite"
+
+	"github.com/inappd/inappd/internal/syncbuf"
 )
 
 // now is the tests' clock: 10:00 UTC on 2026-11-20.
@@ -24,25 +25,7 @@ type fixedClock struct{ t time.Time }
 
 func (c fixedClock) Now() time.Time { return c.t }
 
-// logBuffer collects a logger's lines, from any goroutine.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func newLogger(buf *logBuffer) *slog.Logger {
+func newLogger(buf *syncbuf.Buffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
@@ -154,7 +137,7 @@ func TestRetentionParseDuration(t *testing.T) {
 func TestRetentionRun(t *testing.T) {
 	db := openSQLite(t)
 	app := seed(t, db, 5)
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	j := &Janitor{Store: db, Retention: DefaultRetention, Clock: fixedClock{now}, Logger: newLogger(&logs), Limit: 3}
 	res, err := j.Run(t.Context())
 	if err != nil {
@@ -191,7 +174,7 @@ func TestRetentionRun(t *testing.T) {
 func TestRetentionForever(t *testing.T) {
 	db := openSQLite(t)
 	app := seed(t, db, 2)
-	j := &Janitor{Store: db, Clock: fixedClock{now}, Logger: newLogger(&logBuffer{})}
+	j := &Janitor{Store: db, Clock: fixedClock{now}, Logger: newLogger(&syncbuf.Buffer{})}
 	res, err := j.Run(t.Context())
 	if err != nil || res != (inapp.PruneResult{Counters: 2}) {
 		t.Errorf("Run: %+v, %v; want the 2 old counter days only", res, err)
@@ -234,7 +217,7 @@ func (f *failOnce) Prune(ctx context.Context, req inapp.PruneRequest) (inapp.Pru
 func TestRetentionBackground(t *testing.T) {
 	db := openSQLite(t)
 	app := seed(t, db, 2)
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	store := &failOnce{Pruner: db, passed: make(chan struct{})}
 	j := &Janitor{Store: store, Retention: DefaultRetention, Clock: fixedClock{now}, Logger: newLogger(&logs),
 		Delay: 10 * time.Millisecond, Interval: 20 * time.Millisecond}
@@ -282,7 +265,7 @@ func TestRetentionLease(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	app := seed(t, db, 2)
-	j := &Janitor{Store: db, Retention: DefaultRetention, Clock: fixedClock{now}, Logger: newLogger(&logBuffer{}),
+	j := &Janitor{Store: db, Retention: DefaultRetention, Clock: fixedClock{now}, Logger: newLogger(&syncbuf.Buffer{}),
 		Leases: db, Holder: "node-a"}
 	if ok, err := db.AcquireLease(ctx, LeaseName, "node-b", time.Minute); err != nil || !ok {
 		t.Fatalf("node-b takes the lease: %v, %v", ok, err)

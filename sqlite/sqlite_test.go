@@ -243,10 +243,15 @@ func BenchmarkRecordEventsBatchSize(b *testing.B) {
 // makes a batch dirty a page per row once its table outgrows the batch,
 // so the cost per event rises with what is stored. INAPPD_GROWTH_EVENTS
 // sets how many (default 1,000,000; rounded down to a multiple of
-// 200,000, at least one).
+// 200,000, at least one). All of them happen at one moment of one day,
+// as in the load bench, unless INAPPD_GROWTH_EVENTS_PER_DAY spreads them
+// evenly over as many days as it takes: then each day's displays count
+// in that day's cap counters and analytics, as they would in a server
+// that has run for that long.
 func BenchmarkRecordEventsGrowth(b *testing.B) {
 	const size, span = 20_000, 200_000
 	total := max(span, envCount("INAPPD_GROWTH_EVENTS", 1_000_000)/span*span)
+	perDay := envCount("INAPPD_GROWTH_EVENTS_PER_DAY", 0)
 	ctx := context.Background()
 	for b.Loop() {
 		db := open(b, filepath.Join(b.TempDir(), "inappd.db"))
@@ -256,7 +261,11 @@ func BenchmarkRecordEventsGrowth(b *testing.B) {
 			if n%span == 0 {
 				start, w0 = time.Now(), writtenBytes()
 			}
-			if _, err := db.RecordEvents(ctx, loadMixBatch(n, size)); err != nil {
+			batch := loadMixBatch(n, size)
+			if perDay > 0 {
+				spreadOverDays(batch, n, perDay)
+			}
+			if _, err := db.RecordEvents(ctx, batch); err != nil {
 				b.Fatal(err)
 			}
 			n += size
@@ -271,6 +280,23 @@ func BenchmarkRecordEventsGrowth(b *testing.B) {
 			}
 		}
 		db.Close()
+	}
+}
+
+// spreadOverDays moves events first to first+len(batch)-1 of the bench's
+// mix to times perDay a day apart, from the mix's moment on: event n
+// happens n/perDay days and (n%perDay)/perDay of a day later. A display
+// counts on its UTC day.
+func spreadOverDays(batch []*inapp.EventRecord, first, perDay int) {
+	for i, r := range batch {
+		n := first + i
+		r.Time = r.Time.Add(time.Duration(n/perDay)*24*time.Hour + time.Duration(n%perDay)*(24*time.Hour/time.Duration(perDay)))
+		e := *r.Event
+		e.Timestamp = inapp.FormatTime(r.Time)
+		r.Event = &e
+		if r.CapDay != "" {
+			r.CapDay = r.Time.Format(time.DateOnly)
+		}
 	}
 }
 

@@ -164,14 +164,15 @@ func wantCount(t *testing.T, s inapp.Store, appID, id string, want float64) {
 	}
 }
 
-func testEndpointConcurrent(t *testing.T, s inapp.Store) {
-	app := newApp(t, s)
-	const n = 50
+// updateConcurrently makes n UpdateEndpoints calls at once, call i
+// naming ids(i) and running fn(i), and fails the test for any that fails.
+func updateConcurrently(t *testing.T, s inapp.Store, appID string, n int, ids func(i int) []string, fn func(i int) inapp.EndpointUpdate) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
-	for range n {
+	for i := range n {
 		wg.Go(func() {
-			errs <- s.UpdateEndpoints(t.Context(), app.ID, []string{"hot"}, increment)
+			errs <- s.UpdateEndpoints(t.Context(), appID, ids(i), fn(i))
 		})
 	}
 	wg.Wait()
@@ -179,6 +180,12 @@ func testEndpointConcurrent(t *testing.T, s inapp.Store) {
 	for err := range errs {
 		must(t, "concurrent UpdateEndpoints", err)
 	}
+}
+
+func testEndpointConcurrent(t *testing.T, s inapp.Store) {
+	app := newApp(t, s)
+	const n = 50
+	updateConcurrently(t, s, app.ID, n, func(int) []string { return []string{"hot"} }, func(int) inapp.EndpointUpdate { return increment })
 	wantCount(t, s, app.ID, "hot", n)
 }
 
@@ -187,22 +194,13 @@ func testEndpointConcurrent(t *testing.T, s inapp.Store) {
 func testEndpointConcurrentCrossed(t *testing.T, s inapp.Store) {
 	app := newApp(t, s)
 	const n = 20
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		ids := []string{"x", "y"}
+	crossed := func(i int) []string {
 		if i%2 == 1 {
-			ids = []string{"y", "x"}
+			return []string{"y", "x"}
 		}
-		wg.Go(func() {
-			errs <- s.UpdateEndpoints(t.Context(), app.ID, ids, increment)
-		})
+		return []string{"x", "y"}
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		must(t, "concurrent UpdateEndpoints", err)
-	}
+	updateConcurrently(t, s, app.ID, n, crossed, func(int) inapp.EndpointUpdate { return increment })
 	wantCount(t, s, app.ID, "x", n)
 	wantCount(t, s, app.ID, "y", n)
 }
@@ -222,11 +220,9 @@ func testEndpointConcurrentCreates(t *testing.T, s inapp.Store) {
 	// so that all of them found the endpoints missing before any wrote.
 	var arrived atomic.Int32
 	all := make(chan struct{})
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for range n {
+	waitingFirst := func(int) inapp.EndpointUpdate {
 		waited := false
-		fn := func(id string, current *inapp.Endpoint) (*inapp.Endpoint, error) {
+		return func(id string, current *inapp.Endpoint) (*inapp.Endpoint, error) {
 			if !waited {
 				waited = true
 				if arrived.Add(1) == n {
@@ -239,15 +235,8 @@ func testEndpointConcurrentCreates(t *testing.T, s inapp.Store) {
 			}
 			return increment(id, current)
 		}
-		wg.Go(func() {
-			errs <- s.UpdateEndpoints(t.Context(), app.ID, ids, fn)
-		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		must(t, "concurrent UpdateEndpoints", err)
-	}
+	updateConcurrently(t, s, app.ID, n, func(int) []string { return ids }, waitingFirst)
 	for _, id := range ids {
 		wantCount(t, s, app.ID, id, n)
 	}

@@ -238,7 +238,7 @@ func (l *eventLoad) doer(bases []string, track bool) doer {
 		}
 		o.end = time.Now()
 		if err != nil {
-			o.status = 0
+			o.status, o.err = 0, err
 		}
 		if o.status == http.StatusTooManyRequests {
 			// Come back when the server says, as the SDKs do.

@@ -31,6 +31,7 @@ type worker struct {
 type outcome struct {
 	start, end time.Time // around client.Do and reading the body
 	status     int       // 0: transport error
+	err        error     // the transport error, if any
 	bytes      int       // answer body size
 	units      int       // GetInAppMessages: messages in the answer; PutEvents: events acknowledged
 }
@@ -52,6 +53,7 @@ type sample struct {
 	sec      []int32 // the second of the run each request was sent (or due) in
 	ok       int
 	statuses map[int]int // non-2xx statuses (0: transport error)
+	firstErr string      // the worker's first transport error
 	bytes    int64
 	units    int64
 	full     int // units == fullUnits
@@ -77,6 +79,9 @@ func (s *sample) add(o outcome, lat time.Duration, fullUnits int, sec int) {
 		s.statuses = map[int]int{}
 	}
 	s.statuses[o.status]++
+	if o.err != nil && s.firstErr == "" {
+		s.firstErr = o.err.Error()
+	}
 }
 
 // loadResult is a scenario's figures.
@@ -90,18 +95,21 @@ type loadResult struct {
 	OK          int         `json:"ok"`
 	Errors      int         `json:"errors"`
 	Statuses    map[int]int `json:"error_statuses,omitempty"`
-	RPS         float64     `json:"requests_per_second"`
-	P50         float64     `json:"p50_ms"`
-	P90         float64     `json:"p90_ms"`
-	P99         float64     `json:"p99_ms"`
-	P999        float64     `json:"p999_ms"`
-	Max         float64     `json:"max_ms"`
-	MeanBytes   float64     `json:"mean_answer_bytes"`
-	MeanUnits   float64     `json:"mean_units"`
-	UnitsPerSec float64     `json:"units_per_second"`
-	ShareFull   float64     `json:"share_full"`
-	ShareEmpty  float64     `json:"share_empty"`
-	Rounds      int         `json:"rounds"`
+	// TransportError is one of the errors behind status 0 (no answer):
+	// what to look at first when there are any.
+	TransportError string  `json:"transport_error,omitempty"`
+	RPS            float64 `json:"requests_per_second"`
+	P50            float64 `json:"p50_ms"`
+	P90            float64 `json:"p90_ms"`
+	P99            float64 `json:"p99_ms"`
+	P999           float64 `json:"p999_ms"`
+	Max            float64 `json:"max_ms"`
+	MeanBytes      float64 `json:"mean_answer_bytes"`
+	MeanUnits      float64 `json:"mean_units"`
+	UnitsPerSec    float64 `json:"units_per_second"`
+	ShareFull      float64 `json:"share_full"`
+	ShareEmpty     float64 `json:"share_empty"`
+	Rounds         int     `json:"rounds"`
 	// Timeline is p99 and max latency second by second (rounds one
 	// after the other): where a stall was.
 	Timeline    []second       `json:"timeline,omitempty"`
@@ -207,6 +215,9 @@ func merge(name, mode string, conc int, elapsed time.Duration, samples []*sample
 			}
 			res.Statuses[st] += n
 			res.Errors += n
+		}
+		if res.TransportError == "" {
+			res.TransportError = s.firstErr
 		}
 	}
 	res.Requests = len(lat)
@@ -360,12 +371,13 @@ func giam(bases []string, appID string, n int) doer {
 		o := outcome{start: time.Now()}
 		resp, err := w.client.Do(req)
 		if err != nil {
-			o.end = time.Now()
+			o.end, o.err = time.Now(), err
 			return o
 		}
 		body, err := w.readBody(resp)
 		o.end = time.Now()
 		if err != nil {
+			o.err = err
 			return o
 		}
 		o.status, o.bytes = resp.StatusCode, len(body)

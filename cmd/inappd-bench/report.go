@@ -83,12 +83,18 @@ func (l *loadResult) line() string {
 	}
 	if l.Errors > 0 {
 		s += fmt.Sprintf(", %d errors %v", l.Errors, l.Statuses)
+		if l.TransportError != "" {
+			s += fmt.Sprintf(" (no answer: %s)", l.TransportError)
+		}
 	}
 	if l.MeanUnits > 0 {
 		s += fmt.Sprintf(", %.0f B and %.2f units per answer (%.0f units/s)", l.MeanBytes, l.MeanUnits, l.UnitsPerSec)
 	}
 	if l.Usage.ServerCPU > 0 {
 		s += fmt.Sprintf("; server %.2f cores (%.0f µs/request), client %.2f cores, machine busy %.2f cores", l.Usage.ServerCPU, l.ServerCPUus, l.Usage.ClientCPU, l.Usage.MachineCPU)
+		if l.Usage.StolenCPU >= 0.01 {
+			s += fmt.Sprintf(", %.2f cores taken by the hypervisor", l.Usage.StolenCPU)
+		}
 		if l.Usage.DiskWrites > 1<<20 || l.Usage.DiskWaitShare > 0 {
 			s += fmt.Sprintf("; server wrote %s, disk wait in %.0f%% of samples", mib(l.Usage.DiskWrites), 100*l.Usage.DiskWaitShare)
 		}
@@ -212,7 +218,7 @@ func (r *report) print(w io.Writer) {
 		row("  answers with 10 / with 0 messages", fmt.Sprintf("%.0f%% / %.0f%%", 100*a.ShareFull, 100*a.ShareEmpty), "", "", "", "")
 		bs, bv = base(bg, func(l *loadResult) float64 { return l.ServerCPUus }, f0)
 		row("  server CPU µs per request", f0(a.ServerCPUus), bs, ratio(a.ServerCPUus, bv), "", "")
-		row("  CPU cores: server / bench / whole machine", cores(a), cores(bg), "", "", "")
+		row("  CPU cores: server / bench / whole machine / stolen", cores(a), cores(bg), "", "", "")
 		if a.Errors > 0 {
 			row("  errors", fmt.Sprintf("%d %v", a.Errors, a.Statuses), "", "", "0", "")
 		}
@@ -255,7 +261,7 @@ func (r *report) print(w io.Writer) {
 		}
 		bs, bv = base(be, perEvent, f2)
 		row("  server CPU µs per event", f2(perEvent(c)), bs, ratio(perEvent(c), bv), "", "")
-		row("  CPU cores: server / bench / whole machine", cores(c), cores(be), "", "", "")
+		row("  CPU cores: server / bench / whole machine / stolen", cores(c), cores(be), "", "", "")
 		if c.UnitsPerSec > 0 && c.Usage.DiskWrites > 0 {
 			row("  server disk writes per event (WAL + checkpoints)", fmt.Sprintf("%.0f B", float64(c.Usage.DiskWrites)/(c.UnitsPerSec*c.Seconds)), "", "", "", "")
 		}
@@ -270,7 +276,7 @@ func (r *report) print(w io.Writer) {
 		row(fmt.Sprintf("PutEvents over capacity (%d workers)", o.Concurrency), fmt.Sprintf("%s events/s acknowledged", f0(o.UnitsPerSec)), "", "", "", "")
 		row("  answers: 202 / 429", fmt.Sprintf("%d / %d", o.OK, throttled), "", "", "", "")
 		row("  p50 / p99 / max ms per answer", fmt.Sprintf("%s / %s / %s", f2(o.P50), f2(o.P99), f2(o.Max)), "", "", "", "")
-		row("  CPU cores: server / bench / whole machine", cores(o), "", "", "", "")
+		row("  CPU cores: server / bench / whole machine / stolen", cores(o), "", "", "", "")
 		row("  share of time a server thread waited for the disk", fmt.Sprintf("%.0f%%", 100*o.Usage.DiskWaitShare), "", "", "", "")
 		if o.Usage.PeakRSS > 0 {
 			row("  server RSS peak", mib(o.Usage.PeakRSS), "", "", "", "")
@@ -345,12 +351,41 @@ func (r *report) print(w io.Writer) {
 		row("server VmHWM (peak RSS of the run)", mib(hwm), "", "", "≤ 1 GB at 1M/1k",
 			verdict(hwm <= targetRSSBytes, fmt.Sprintf("by %s", mib(hwm-targetRSSBytes)))+note)
 	}
+	if name, stolen := r.mostStolen(); stolen >= 0.01 {
+		note := ""
+		if stolen >= stolenWarnCores {
+			note = fmt.Sprintf("the machine had %.0f%% fewer CPU cycles than it asked for: rates are low, compare figures within one run only", 100*stolen/float64(r.Machine.CPUs))
+		}
+		row("CPU taken by the hypervisor (most in one scenario)", fmt.Sprintf("%.2f cores (%s)", stolen, name), "", "", "", note)
+	}
 	tw.Flush()
+}
+
+// stolenWarnCores is how much CPU time the hypervisor may take during a
+// scenario before the summary says the run's rates are low.
+const stolenWarnCores = 0.1
+
+// mostStolen is the scenario during which the hypervisor took the most
+// CPU time from this machine, and how much (in cores).
+func (r *report) mostStolen() (string, float64) {
+	name, most := "", 0.0
+	for _, s := range []struct {
+		name string
+		l    *loadResult
+	}{
+		{"GetInAppMessages", r.GIAM}, {"bare GET", r.BaseGIAM}, {"GetInAppMessages at half load", r.GIAMHalf}, {"bare GET at half load", r.BaseGIAMHalf},
+		{"PutEvents", r.Events}, {"bare POST", r.BaseEvents}, {"PutEvents over capacity", r.Overload},
+	} {
+		if s.l != nil && s.l.Usage.StolenCPU > most {
+			name, most = s.name, s.l.Usage.StolenCPU
+		}
+	}
+	return name, most
 }
 
 func cores(l *loadResult) string {
 	if l == nil {
 		return ""
 	}
-	return fmt.Sprintf("%.2f / %.2f / %.2f", l.Usage.ServerCPU, l.Usage.ClientCPU, l.Usage.MachineCPU)
+	return fmt.Sprintf("%.2f / %.2f / %.2f / %.2f", l.Usage.ServerCPU, l.Usage.ClientCPU, l.Usage.MachineCPU, l.Usage.StolenCPU)
 }

@@ -288,31 +288,50 @@ func cpuTime(pid int) (time.Duration, error) {
 	return time.Duration(ut+st) * time.Second / clockTicks, nil
 }
 
-// machineCPU returns the busy and total CPU time of the whole machine
-// (/proc/stat, all CPUs): other processes on a shared machine show up as
-// busy time that is neither the server's nor the bench's.
-func machineCPU() (busy, total time.Duration) {
+// machineCPU reads the whole machine's CPU time (/proc/stat, all CPUs):
+// other processes on a shared machine show up as busy time that is
+// neither the server's nor the bench's.
+func machineCPU() cpuTimes {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, 0
+		return cpuTimes{}
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
+	return parseCPULine(line)
+}
+
+// cpuTimes is the machine's CPU time since boot that was not idle.
+type cpuTimes struct {
+	// busy is what the machine's own processes and interrupts ran.
+	busy time.Duration
+	// steal is what the hypervisor gave to other guests while this
+	// machine had work to run: on a shared virtual machine it is
+	// capacity the benchmark asked for and did not get, so every rate
+	// of a run with much of it is low.
+	steal time.Duration
+}
+
+// parseCPULine reads the "cpu" line of /proc/stat: user, nice, system,
+// idle, iowait, irq, softirq, steal, then guest times that user time
+// already counts.
+func parseCPULine(line string) cpuTimes {
 	f := strings.Fields(line)
 	if len(f) < 5 || f[0] != "cpu" {
-		return 0, 0
+		return cpuTimes{}
 	}
-	var sum, idle int64
-	for i, v := range f[1:] {
+	var busy, steal int64
+	for i, v := range f[1:min(len(f), 9)] {
 		n, _ := strconv.ParseInt(v, 10, 64)
-		if i >= 8 { // guest time is already counted in user time
-			break
-		}
-		sum += n
-		if i == 3 || i == 4 { // idle, iowait
-			idle += n
+		switch i {
+		case 3, 4: // idle, iowait
+		case 7:
+			steal = n
+		default:
+			busy += n
 		}
 	}
-	return time.Duration(sum-idle) * time.Second / clockTicks, time.Duration(sum) * time.Second / clockTicks
+	tick := func(n int64) time.Duration { return time.Duration(n) * time.Second / clockTicks }
+	return cpuTimes{busy: tick(busy), steal: tick(steal)}
 }
 
 // selfCPU is the bench process's own CPU time.
@@ -334,7 +353,7 @@ type watcher struct {
 	peakRSS  int64
 	cpu0     time.Duration
 	self0    time.Duration
-	busy0    time.Duration
+	machine0 cpuTimes
 	io0      int64
 	samples  int
 	dsamples int // samples with a thread in disk wait
@@ -352,7 +371,7 @@ func watch(pids ...int) *watcher {
 			w.pids = append(w.pids, pid)
 		}
 	}
-	w.busy0, _ = machineCPU()
+	w.machine0 = machineCPU()
 	if len(w.pids) == 0 {
 		w.disabled = true
 		return w
@@ -440,7 +459,10 @@ type usage struct {
 	ClientCPU float64 `json:"client_cpu_cores"`
 	// MachineCPU is the busy time of all CPUs: what is beyond server +
 	// bench (+ baseline) was taken by other processes.
-	MachineCPU    float64       `json:"machine_busy_cores"`
+	MachineCPU float64 `json:"machine_busy_cores"`
+	// StolenCPU is the time the hypervisor ran other guests instead of
+	// this machine (cpuTimes.steal), in cores.
+	StolenCPU     float64       `json:"stolen_cores"`
 	ServerCPUTime time.Duration `json:"-"`
 	// DiskWrites is what the server wrote to storage (/proc io
 	// write_bytes); DiskWaitShare the share of 100 ms samples in which
@@ -449,7 +471,7 @@ type usage struct {
 	DiskWaitShare     float64 `json:"server_disk_wait_share"`
 	samples, dsamples int
 
-	clientTime, busyTime, elapsed time.Duration
+	clientTime, busyTime, stealTime, elapsed time.Duration
 }
 
 // combineUsage adds up the usage of several rounds.
@@ -461,6 +483,7 @@ func combineUsage(us ...usage) usage {
 		c.ServerCPUTime += u.ServerCPUTime
 		c.clientTime += u.clientTime
 		c.busyTime += u.busyTime
+		c.stealTime += u.stealTime
 		c.elapsed += u.elapsed
 		c.DiskWrites += u.DiskWrites
 		c.samples += u.samples
@@ -473,6 +496,7 @@ func combineUsage(us ...usage) usage {
 		c.ServerCPU = c.ServerCPUTime.Seconds() / s
 		c.ClientCPU = c.clientTime.Seconds() / s
 		c.MachineCPU = c.busyTime.Seconds() / s
+		c.StolenCPU = c.stealTime.Seconds() / s
 	}
 	return c
 }
@@ -480,10 +504,11 @@ func combineUsage(us ...usage) usage {
 func (w *watcher) finish() usage {
 	el := time.Since(w.start)
 	elapsed := el.Seconds()
-	busy, _ := machineCPU()
-	u := usage{clientTime: selfCPU() - w.self0, busyTime: busy - w.busy0, elapsed: el}
+	m := machineCPU()
+	u := usage{clientTime: selfCPU() - w.self0, busyTime: m.busy - w.machine0.busy, stealTime: m.steal - w.machine0.steal, elapsed: el}
 	u.ClientCPU = u.clientTime.Seconds() / elapsed
 	u.MachineCPU = u.busyTime.Seconds() / elapsed
+	u.StolenCPU = u.stealTime.Seconds() / elapsed
 	if w.disabled {
 		return u
 	}

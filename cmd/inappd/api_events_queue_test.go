@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/inappd/inappd/sqlite"
+
+	"github.com/inappd/inappd/internal/syncbuf"
 )
 
 // TestPutEventsFullQueue: while the database takes no writes, a queue of
@@ -27,10 +30,14 @@ import (
 // stored and answered 202, the throttled ones were not stored, and sent
 // again they are stored once; a client with the SDK's standard retryer
 // gets through by itself.
+//
+// The log says so once, not once per refused request.
 func TestPutEventsFullQueue(t *testing.T) {
 	t.Parallel()
 	m := newTestMain(t)
 	m.Config.EventQueue = 150
+	logs := &syncbuf.Buffer{}
+	m.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	useTestBackend(t, m)
 	runTestMain(t, m)
 	c := client(m, nil)
@@ -80,6 +87,14 @@ func TestPutEventsFullQueue(t *testing.T) {
 	wantRawError(t, rawCall(t, m, nil, "POST", "/v1/apps/"+app+"/events", []byte(`{"BatchItem":`)), "TooManyRequestsException")
 	if s := m.events.Stats(); s.Throttled != requests-3+2 {
 		t.Errorf("writer counted %d throttled requests, want %d", s.Throttled, requests-3+2)
+	}
+	if n := strings.Count(logs.String(), "PutEvents at capacity"); n != 1 {
+		t.Errorf("%d refused requests logged %d capacity lines, want 1:\n%s", requests-3+2, n, logs)
+	}
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "op=PutEvents") {
+			t.Errorf("a refused PutEvents logged a line of its own: %s", line)
+		}
 	}
 
 	// The SDK's standard retryer takes the 429 for throttling and tries

@@ -40,6 +40,8 @@ import (
 	inapp "github.com/inappd/inappd"
 	"github.com/inappd/inappd/postgres"
 	"github.com/inappd/inappd/postgres/pgtest"
+
+	"github.com/inappd/inappd/internal/syncbuf"
 )
 
 // visibilityBound is the promise: an admin write on one node shows on
@@ -190,24 +192,7 @@ type node struct {
 	name  string
 	m     *Main
 	proxy *pgProxy
-	log   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	log   *syncbuf.Buffer
 }
 
 // startNodes starts n nodes on the database at dsn at the same moment, as
@@ -220,7 +205,7 @@ func startNodes(t *testing.T, dsn, importDir string, n int) []*node {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		nd := &node{name: string(rune('A' + i)), proxy: newPGProxy(t, network, target), log: &syncBuffer{}}
+		nd := &node{name: string(rune('A' + i)), proxy: newPGProxy(t, network, target), log: &syncbuf.Buffer{}}
 		nodes[i] = nd
 		m := newTestMain(t)
 		m.Config.Postgres = viaProxy(t, dsn, nd.proxy.addr())

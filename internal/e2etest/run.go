@@ -3,17 +3,17 @@
 package e2etest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/inappd/inappd/internal/syncbuf"
 )
 
 // Run runs a command (node with a browser script, npm) in dir, with env
@@ -27,7 +27,7 @@ func Run(timeout time.Duration, dir string, env []string, name string, args ...s
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -52,23 +52,4 @@ func MustRun(t testing.TB, timeout time.Duration, dir string, env []string, name
 		t.Fatalf("%v; output:\n%s", err, out)
 	}
 	return out
-}
-
-// syncBuffer collects a subprocess's output; it is read (for a log on
-// failure) while the process may still be writing.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

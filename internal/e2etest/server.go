@@ -21,6 +21,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/inappd/inappd/internal/syncbuf"
 )
 
 // Config is what a suite's inappd runs with.
@@ -71,7 +73,7 @@ func StartInappd(t testing.TB, c Config) *Server {
 	s.URL = "http://" + addr
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", s.DataDir, "--cors-origins", strings.Join(c.CORSOrigins, ","), "--log-level", "warn")
 	cmd.Env = append(os.Environ(), "INAPPD_ROOT_ACCESS_KEY_ID="+s.RootID, "INAPPD_ROOT_SECRET_ACCESS_KEY="+s.RootSecret)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start inappd: %v", err)

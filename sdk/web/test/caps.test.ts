@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InAppClient } from '../src/client';
-import { campaign, client, clock, drained, fakeServer, memStorage, recordingRenderer, T0, tick } from './helpers';
+import { campaign, client, clock, drained, eventually, fakeServer, memStorage, recordingRenderer, T0, tick } from './helpers';
 
 const HOUR = 36e5;
 
@@ -194,7 +194,7 @@ test('sessions record _session.start/_session.stop and re-sync on start', async 
   const storage = memStorage();
   const { r, shown } = recordingRenderer();
   const c = client(server, { now: clk.now, storage, renderer: r, autoSession: true, sessionTimeout: 60e3 });
-  await tick(20);
+  await eventually(() => shown.length > 0, 'the message of the session start');
   assert.equal(shown[0]?.id, 'welcome', 'synced at session start and dispatched _session.start');
   const gets = () => server.requests.filter((x) => x.method === 'GET').length;
   assert.equal(gets(), 1);
@@ -207,7 +207,7 @@ test('sessions record _session.start/_session.stop and re-sync on start', async 
   // After the timeout: stop the old one, start a new one, sync again.
   clk.advance(5 * 60e3);
   await c2.record({ name: 'page_view' });
-  await tick(20);
+  await eventually(() => gets() >= 2, 'the sync of the new session');
   assert.equal(gets(), 2);
   await c2.flush();
   await drained(c2);

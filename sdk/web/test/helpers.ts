@@ -87,6 +87,17 @@ export function clock(t = T0) {
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Waits until cond holds, polling every 5 ms; fails after ~2 s saying
+ * what it waited for. For what must happen (a sync, a send), where a
+ * fixed tick fails on a slow machine; a fixed tick stays right for what
+ * must not happen.
+ */
+export async function eventually(cond: () => boolean, what: string) {
+  for (let i = 0; i < 400 && !cond(); i++) await tick(5);
+  if (!cond()) throw new Error('timed out waiting for ' + what);
+}
+
 /** Waits until the client's queue is empty (or fails after ~2 s). */
 export async function drained(c: InAppClient) {
   for (let i = 0; i < 200 && c.queued; i++) await tick(10);
