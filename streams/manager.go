@@ -64,11 +64,16 @@ type Manager struct {
 	MinBackoff time.Duration // first wait after a failure (DefaultMinBackoff)
 	MaxBackoff time.Duration // longest wait between attempts (DefaultMaxBackoff)
 
-	mu      sync.Mutex
+	mu     sync.Mutex // guards ctx, cancel and done
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	// syncing guards workers and failing: the rescan loop and Changed
+	// both bring the workers in line with the stored streams.
+	syncing sync.Mutex
 	workers map[string]*worker
-	wake    chan struct{}
-	cancel  context.CancelFunc
-	done    chan struct{}
+	failing bool // the last listing failed (logged once per spell)
 }
 
 func orDefault[T comparable](v, def T) T {
@@ -102,11 +107,11 @@ func (m *Manager) Start(ctx context.Context) error {
 		m.logger().Info("event streams may write file:// destinations under the stream directory", "dir", dir)
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m.mu.Lock()
+	m.syncing.Lock()
 	m.workers = map[string]*worker{}
-	m.wake = make(chan struct{}, 1)
-	m.cancel = cancel
-	m.done = make(chan struct{})
+	m.syncing.Unlock()
+	m.mu.Lock()
+	m.ctx, m.cancel, m.done = lctx, cancel, make(chan struct{})
 	m.mu.Unlock()
 	go m.loop(lctx)
 	return nil
@@ -123,18 +128,18 @@ func (m *Manager) CheckDestination(raw string) error {
 }
 
 // Changed tells the manager that the app's stream was put or deleted on
-// this node, so that its worker starts, restarts or stops now rather than
-// at the next rescan.
+// this node. It takes effect before Changed returns, so that once
+// PutEventStream or DeleteEventStream has answered, this node starts no
+// batch to the old destination: the old worker has stopped (a batch it
+// had in flight is cancelled, stays queued and goes to the new
+// destination) and the new one has started. Other nodes follow at their
+// next rescan.
 func (m *Manager) Changed(appID string) {
 	m.mu.Lock()
-	wake := m.wake
+	ctx := m.ctx
 	m.mu.Unlock()
-	if wake == nil {
-		return
-	}
-	select {
-	case wake <- struct{}{}:
-	default:
+	if ctx != nil {
+		m.resync(ctx)
 	}
 }
 
@@ -143,51 +148,58 @@ func (m *Manager) Changed(appID string) {
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	cancel, done := m.cancel, m.done
-	m.cancel = nil
+	m.ctx, m.cancel = nil, nil
 	m.mu.Unlock()
 	if cancel == nil {
 		return nil
 	}
 	cancel()
 	<-done
+	m.syncing.Lock()
+	defer m.syncing.Unlock()
+	for app, w := range m.workers {
+		w.stop()
+		delete(m.workers, app)
+	}
 	return nil
 }
 
+// loop looks for streams put or deleted on other nodes (and for a lease
+// held elsewhere) at every rescan until ctx ends.
 func (m *Manager) loop(ctx context.Context) {
 	defer close(m.done)
-	defer func() {
-		for app, w := range m.workers {
-			w.stop()
-			delete(m.workers, app)
-		}
-	}()
 	tick := time.NewTicker(orDefault(m.Rescan, DefaultRescan))
 	defer tick.Stop()
-	failing := false
 	for {
-		streams, err := m.Store.ListEventStreams(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			// Workers go on as they are: each reports its own trouble.
-			if !failing {
-				m.logger().Warn("event streams: cannot list the streams; looking again every second", "error", err)
-			}
-			failing = true
-		default:
-			if failing {
-				m.logger().Info("event streams: listing the streams again")
-			}
-			failing = false
-			m.sync(ctx, streams)
-		}
+		m.resync(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		case <-m.wake:
 		}
+	}
+}
+
+// resync lists the streams and brings the workers in line with them.
+func (m *Manager) resync(ctx context.Context) {
+	m.syncing.Lock()
+	defer m.syncing.Unlock()
+	streams, err := m.Store.ListEventStreams(ctx)
+	switch {
+	case ctx.Err() != nil:
+		// Closing: Close stops the workers.
+	case err != nil:
+		// Workers go on as they are: each reports its own trouble.
+		if !m.failing {
+			m.logger().Warn("event streams: cannot list the streams; looking again at every rescan", "error", err, "rescan", orDefault(m.Rescan, DefaultRescan).String())
+		}
+		m.failing = true
+	default:
+		if m.failing {
+			m.logger().Info("event streams: listing the streams again")
+		}
+		m.failing = false
+		m.sync(ctx, streams)
 	}
 }
 
