@@ -125,7 +125,10 @@ func unavailable(err error) string {
 		return "timed out"
 	case errors.Is(err, puddle.ErrClosedPool):
 		return "the connection pool is closed"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed),
+		// A statement after the one that found the connection broken, in
+		// the same transaction or COPY: pgx closed the connection then.
+		errors.Is(err, pgconn.ErrConnClosed):
 		return "connection lost"
 	}
 	var ne net.Error

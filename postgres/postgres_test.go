@@ -391,6 +391,39 @@ func TestPostgresConnectionsDropped(t *testing.T) {
 	}
 }
 
+// A transaction whose connection the server ended: the statement that
+// finds it broken and every later one in the transaction (pgx closed the
+// connection meanwhile: "conn closed") answer EUNAVAIL, so that callers
+// such as an import job pause and retry rather than fail for good.
+func TestPostgresTransactionConnectionLost(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, pgtest.NewDatabase(t))
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var pid int
+	if err := tx.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, pgtest.AdminDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	admin.Close(ctx)
+	_, err = tx.Exec(ctx, `SELECT 1`)
+	wantUnavailable(t, "the first statement on the ended connection", wrapErr("first", err))
+	_, err = tx.Exec(ctx, `SELECT 1`)
+	if !strings.Contains(fmt.Sprint(err), "conn closed") {
+		t.Fatalf("the second statement failed with %v, want pgx's conn closed", err)
+	}
+	wantUnavailable(t, "the next statement in the transaction", wrapErr("next", err))
+}
+
 // pgxParse builds a pool without connecting or migrating.
 func pgxParse(dsn string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
