@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -422,6 +423,45 @@ func TestPostgresTransactionConnectionLost(t *testing.T) {
 		t.Fatalf("the second statement failed with %v, want pgx's conn closed", err)
 	}
 	wantUnavailable(t, "the next statement in the transaction", wrapErr("next", err))
+}
+
+// A scan stopped early (an estimate's error, a caller done) ends its
+// query and gives its connection back: many more such scans than the pool
+// holds, then the store still answers.
+func TestPostgresScanStoppedEarly(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := open(t, pgtest.NewDatabase(t))
+	app := &inapp.App{ID: inapp.NewID(), Name: "x"}
+	if err := db.CreateApp(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	// Far more than the scan's read-ahead, so that its query is still
+	// open when it stops.
+	var ids []string
+	for i := range 20 * scanBatch {
+		ids = append(ids, fmt.Sprintf("ep-%05d", i))
+	}
+	err := db.UpdateEndpoints(ctx, app.ID, ids, func(id string, _ *inapp.Endpoint) (*inapp.Endpoint, error) {
+		return &inapp.Endpoint{ID: id, ApplicationID: app.ID, ChannelType: "IN_APP"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := fmt.Errorf("stop")
+	for i := range 3 * PoolSize() {
+		if err := db.ScanEndpointDocs(ctx, app.ID, func([]string) error { return stop }); !errors.Is(err, stop) {
+			t.Fatalf("scan %d stopped by its fn: %v, want its error", i, err)
+		}
+		calls := 0
+		if err := db.ScanEndpoints(ctx, app.ID, func(*inapp.Endpoint) bool { calls++; return false }); err != nil || calls != 1 {
+			t.Fatalf("scan %d stopped by its fn: %v after %d calls", i, err, calls)
+		}
+	}
+	n := 0
+	if err := db.ScanEndpoints(ctx, app.ID, func(*inapp.Endpoint) bool { n++; return true }); err != nil || n != len(ids) {
+		t.Fatalf("a whole scan after %d stopped ones: %d endpoints, %v", 6*PoolSize(), n, err)
+	}
 }
 
 // pgxParse builds a pool without connecting or migrating.

@@ -2,20 +2,14 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	inapp "github.com/inappd/inappd"
-	"github.com/inappd/inappd/internal/endpointdoc"
 	"github.com/inappd/inappd/internal/scan"
+	"github.com/inappd/inappd/storetest"
 	"github.com/inappd/inappd/targeting"
 )
 
@@ -45,13 +39,7 @@ func BenchmarkEstimate(b *testing.B) {
 	db := estimateBenchDB(b, path, n)
 	defer db.Close()
 	ctx := context.Background()
-	var dims inapp.SegmentDimensions
-	if err := json.Unmarshal([]byte(`{"UserAttributes":{"plan":{"AttributeType":"INCLUSIVE","Values":["free","team"]}},
-		"Demographic":{"Platform":{"DimensionType":"INCLUSIVE","Values":["ios"]}},"Location":{"Country":{"DimensionType":"INCLUSIVE","Values":["FR"]}},
-		"Metrics":{"sessions":{"ComparisonOperator":"GREATER_THAN","Value":10}}}`), &dims); err != nil {
-		b.Fatal(err)
-	}
-	seg, err := targeting.CompileSegment(&inapp.Segment{SegmentType: "DIMENSIONAL", Dimensions: &dims}, nil)
+	seg, err := storetest.EstimateSegment()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -98,33 +86,12 @@ func BenchmarkEstimate(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/endpoint")
 	})
 	b.Run("table+endpointdoc", func(b *testing.B) {
-		reads := seg.Reads()
-		pool := sync.Pool{New: func() any { return endpointdoc.New(reads.Attributes, reads.UserAttributes, reads.Metrics) }}
 		for b.Loop() {
-			var scanned, matched atomic.Int64
-			err := db.ScanEndpointDocs(ctx, "app", func(docs []string) error {
-				d := pool.Get().(*endpointdoc.Decoder)
-				defer pool.Put(d)
-				sub := &targeting.Subject{Now: now}
-				var m int64
-				for _, doc := range docs {
-					e, err := d.Decode(doc)
-					if err != nil {
-						return err
-					}
-					sub.Endpoint = e
-					if seg.Match(sub) {
-						m++
-					}
-				}
-				scanned.Add(int64(len(docs)))
-				matched.Add(m)
-				return nil
-			})
+			scanned, matched, err := storetest.CountEstimate(ctx, db.ScanEndpointDocs, "app", seg)
 			if err != nil {
 				b.Fatal(err)
 			}
-			check(b, int(scanned.Load()), int(matched.Load()))
+			check(b, scanned, matched)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/endpoint")
 	})
@@ -143,31 +110,8 @@ func estimateBenchDB(b *testing.B, path string, n int) *DB {
 	if err := db.CreateApp(ctx, &inapp.App{ID: "app", Name: "bench"}); err != nil {
 		b.Fatal(err)
 	}
-	now := inapp.FormatTime(time.Now())
-	const chunk = 5000
-	for start := 0; start < n; start += chunk {
-		var ids []string
-		reqs := map[string]*inapp.EndpointRequest{}
-		for i := start; i < min(start+chunk, n); i++ {
-			h := sha256.Sum256([]byte(strconv.Itoa(i)))
-			x := hex.EncodeToString(h[:16])
-			id := x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
-			ids = append(ids, id)
-			reqs[id] = &inapp.EndpointRequest{
-				ChannelType: "IN_APP",
-				User:        &inapp.EndpointUser{UserID: "user-" + x[:12], UserAttributes: map[string][]string{"plan": {[]string{"free", "pro", "team"}[i%3]}}},
-				Attributes:  map[string][]string{"interests": {"shoes", "hats"}},
-				Demographic: &inapp.Demographic{Platform: []string{"ios", "android", "web"}[i%3], Timezone: "Europe/Paris"},
-				Location:    &inapp.Location{Country: "FR"},
-				Metrics:     map[string]float64{"sessions": float64(i % 50)},
-			}
-		}
-		err := db.UpdateEndpoints(ctx, "app", ids, func(id string, cur *inapp.Endpoint) (*inapp.Endpoint, error) {
-			return inapp.ApplyEndpointRequest(cur, reqs[id], "app", id, now), nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
+	if err := storetest.EstimateEndpoints(ctx, db, "app", n); err != nil {
+		b.Fatal(err)
 	}
 	return db
 }
