@@ -53,7 +53,12 @@ func TestBenchPostgresNodes(t *testing.T) {
 	// skips, or fails under INAPPD_TEST_STRICT=1); the bench creates its
 	// own database on the same server through it.
 	dsn := pgtest.NewDatabase(t)
-	r := smoke(t, "--postgres", dsn, "--nodes", "2")
+	// Without the over-capacity scenario, which TestBenchSmoke covers:
+	// each node holds 60,000 events before it refuses (its queue and the
+	// transaction in progress), so two hold more than the scenario's
+	// 102,400 in flight, and whether they answer 429 at all depends on
+	// how full their writers' transactions are.
+	r := smoke(t, "--postgres", dsn, "--nodes", "2", "--overload-concurrency", "0")
 	if r.Config.Storage != "postgres" || r.Config.Nodes != 2 {
 		t.Errorf("report config: storage %q, %d nodes", r.Config.Storage, r.Config.Nodes)
 	}
@@ -113,7 +118,9 @@ func smoke(t *testing.T, extra ...string) *report {
 	}
 	// Over capacity the queue fills: 429s, and nothing but 429s and 202s.
 	if o := r.Overload; o == nil {
-		t.Errorf("over capacity: no figures")
+		if r.Config.OverloadWorkers > 0 {
+			t.Errorf("over capacity: no figures")
+		}
 	} else {
 		n429, unanswered := o.Statuses[http.StatusTooManyRequests], o.Statuses[0]
 		// A request with no answer at all is the server's fault unless
