@@ -19,7 +19,8 @@ type EventStreams interface {
 	// to, saying what to give instead (EINVALID).
 	CheckDestination(arn string) error
 	// Changed tells the delivery workers that the app's stream was put or
-	// deleted.
+	// deleted. It takes effect before it returns, so that once the API has
+	// answered, this node sends nothing more to the old destination.
 	Changed(appID string)
 }
 

@@ -448,7 +448,7 @@ func TestPostgresScanStoppedEarly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := fmt.Errorf("stop")
+	stop := errors.New("stop")
 	for i := range 3 * PoolSize() {
 		if err := db.ScanEndpointDocs(ctx, app.ID, func([]string) error { return stop }); !errors.Is(err, stop) {
 			t.Fatalf("scan %d stopped by its fn: %v, want its error", i, err)

@@ -133,7 +133,8 @@ func (m *Manager) CheckDestination(raw string) error {
 // batch to the old destination: the old worker has stopped (a batch it
 // had in flight is cancelled, stays queued and goes to the new
 // destination) and the new one has started. Other nodes follow at their
-// next rescan.
+// next rescan. Every stream is brought in line, not only appID's: one
+// listing serves both, and Changed is as rare as the API calls behind it.
 func (m *Manager) Changed(appID string) {
 	m.mu.Lock()
 	ctx := m.ctx
